@@ -1,0 +1,4 @@
+export * from './client-factory';
+export * from './endpoint';
+export * from './poll';
+export * from './region';

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './duration';
+export * from './inputs';
+export * from './logger';
+export * from './markdown';
+export * from './run-action';

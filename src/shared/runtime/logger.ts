@@ -1,0 +1,47 @@
+import * as core from '@actions/core';
+
+/** What domain code logs through. Passed down; nothing else writes to the log. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string, file?: string): void;
+  error(message: string): void;
+  /** Runs `fn` inside a collapsible log group. */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** The logger that writes workflow commands through @actions/core. */
+export const runnerLogger: Logger = {
+  debug: (message) => core.debug(message),
+  info: (message) => core.info(message),
+  warning: (message, file) => core.warning(message, file ? { file } : undefined),
+  error: (message) => core.error(message),
+  group: (title, fn) => core.group(title, fn),
+};
+
+/** A logger that records lines in memory, for tests. */
+export class MemoryLogger implements Logger {
+  readonly lines: string[] = [];
+
+  debug(message: string): void {
+    this.lines.push(`debug: ${message}`);
+  }
+  info(message: string): void {
+    this.lines.push(message);
+  }
+  warning(message: string): void {
+    this.lines.push(`warning: ${message}`);
+  }
+  error(message: string): void {
+    this.lines.push(`error: ${message}`);
+  }
+  async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    this.lines.push(`group: ${title}`);
+    return fn();
+  }
+}
+
+/** Registers a secret so the runner masks it in every later log line. */
+export function maskSecret(value: string): void {
+  if (value) core.setSecret(value);
+}
