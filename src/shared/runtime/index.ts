@@ -4,3 +4,4 @@ export * from './inputs';
 export * from './logger';
 export * from './markdown';
 export * from './run-action';
+export * from './workflow-commands';

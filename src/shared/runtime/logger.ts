@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { commands } from './workflow-commands';
 
 /** What domain code logs through. Passed down; nothing else writes to the log. */
 export interface Logger {
@@ -10,13 +10,20 @@ export interface Logger {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
-/** The logger that writes workflow commands through @actions/core. */
+/** The logger that writes to the runner's log with workflow commands. */
 export const runnerLogger: Logger = {
-  debug: (message) => core.debug(message),
-  info: (message) => core.info(message),
-  warning: (message, file) => core.warning(message, file ? { file } : undefined),
-  error: (message) => core.error(message),
-  group: (title, fn) => core.group(title, fn),
+  debug: (message) => commands.debug(message),
+  info: (message) => commands.info(message),
+  warning: (message, file) => commands.warning(message, { file }),
+  error: (message) => commands.error(message),
+  group: async (title, fn) => {
+    commands.startGroup(title);
+    try {
+      return await fn();
+    } finally {
+      commands.endGroup();
+    }
+  },
 };
 
 /** A logger that records lines in memory, for tests. */
@@ -43,5 +50,5 @@ export class MemoryLogger implements Logger {
 
 /** Registers a secret so the runner masks it in every later log line. */
 export function maskSecret(value: string): void {
-  if (value) core.setSecret(value);
+  if (value) commands.addMask(value);
 }

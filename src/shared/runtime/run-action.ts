@@ -1,8 +1,8 @@
-import * as core from '@actions/core';
 import { ActionError } from './errors';
 import { runnerLogger, type Logger } from './logger';
 import { Markdown } from './markdown';
 import { writeJobSummary } from './summary';
+import { commands, setOutput as writeOutput } from './workflow-commands';
 
 /** What an action's body gets from `runAction`. */
 export interface ActionContext {
@@ -31,12 +31,12 @@ export async function runAction(
 ): Promise<void> {
   const logger = options.logger ?? runnerLogger;
   const summary = new Markdown();
-  const setOutput = options.setOutput ?? ((name: string, value: string) => core.setOutput(name, value));
+  const setOutput = options.setOutput ?? writeOutput;
   const fail =
     options.fail ??
     ((message: string, annotationTitle: string) => {
-      core.error(message, { title: annotationTitle });
-      process.exitCode = core.ExitCode.Failure;
+      commands.error(message, { title: annotationTitle });
+      process.exitCode = 1;
     });
   const failure = new Markdown();
   try {

@@ -1,10 +1,9 @@
-import * as core from '@actions/core';
+import { appendStepSummary } from './workflow-commands';
 
 /**
- * Appends markdown to the job summary. The only place that touches `core.summary`.
+ * Appends markdown to the job summary. The only place that writes the summary file.
  * Outside a runner (no GITHUB_STEP_SUMMARY) it does nothing.
  */
 export async function writeJobSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY || markdown.trim() === '') return;
-  await core.summary.addRaw(markdown, true).write();
+  if (markdown.trim() !== '') appendStepSummary(markdown);
 }
