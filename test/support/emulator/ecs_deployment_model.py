@@ -7,6 +7,7 @@ backend (so /moto-api/reset clears it).
 """
 
 import math
+import uuid
 from typing import Any
 
 from emulator_state import backend_state, now, random_digits, random_id
@@ -172,7 +173,6 @@ def all_records(backend: Any) -> dict[str, ServiceRecord]:
 
 def add_event(service: Any, message: str) -> None:
     """Service events are newest first, each with its own id and timestamp."""
-    import uuid
     service.events.insert(0, {"id": str(uuid.uuid4()), "createdAt": now(), "message": message})
     del service.events[MAX_EVENTS:]
 

@@ -17,7 +17,6 @@ import math
 from typing import Any
 
 from moto.ecs.exceptions import InvalidParameterException
-from moto.ecs.models import ecs_backends
 from moto.ecs.responses import EC2ContainerServiceResponse as Response
 
 from ecs_deployment_model import Deployment, ServiceRecord, add_event, all_records, record_for, sync_service
@@ -44,8 +43,10 @@ def _settings(service: Any) -> tuple[str, int, int]:
     return mode, int(polls) if polls else (20 if mode == "slow" else 3), int(exit_code) if exit_code else 1
 
 
-def start_deployment(backend: Any, service: Any, record: ServiceRecord, task_definition: str) -> Deployment:
-    mode, polls, exit_code = _settings(service)
+def start_deployment(backend: Any, service: Any, record: ServiceRecord, task_definition: str,
+                     initial: bool = False) -> Deployment:
+    # CreateService's first deployment is reported steady whatever the tags say.
+    mode, polls, exit_code = ("complete", 1, 0) if initial else _settings(service)
     previous = record.primary
     # A client rollback (back to a revision that already completed on this service)
     # always completes: the emulator cannot know a good revision turned bad.
@@ -163,8 +164,7 @@ def create_service(self: Any) -> Any:
     all_records(backend)[f"{service.cluster_name}:{service.name}"] = record = ServiceRecord()
     service.events = []
     # CreateService: the first deployment is reported as already steady.
-    dep = start_deployment(backend, service, record, service.task_definition)
-    dep.mode = "complete"
+    dep = start_deployment(backend, service, record, service.task_definition, initial=True)
     start_tasks(backend, service, dep, service.desired_count)
     complete(service, record, dep)
     sync_service(service, record)
@@ -175,6 +175,8 @@ def update_service(self: Any) -> Any:
     backend = self.ecs_backend
     service = backend._get_service(self._get_param("cluster", "default"), self._get_param("service").split("/")[-1])
     previous_configuration = getattr(service, "deployment_configuration", None)
+    if _is_rolling(service):
+        _settings(service)  # reject a bad control tag before moto changes anything
     result = _original_update(self)
     service.deployment_configuration = _merge_configuration(
         previous_configuration, self._get_param("deploymentConfiguration"))
@@ -224,5 +226,3 @@ def install() -> None:
     Response.update_service = update_service
     Response.describe_services = describe_services
 
-
-__all__ = ["install", "ecs_backends"]

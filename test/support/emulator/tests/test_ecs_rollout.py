@@ -169,3 +169,13 @@ def test_tag_resource_changes_mode_of_next_deployment(ecs, cluster):
     ecs.untag_resource(resourceArn=arn, tagKeys=["emulator:rollout"])
     ecs.update_service(cluster="prod", service="web", taskDefinition="web:2", forceNewDeployment=True)
     assert describe(ecs)["deployments"][0]["rolloutState"] == "COMPLETED"
+
+
+def test_unknown_rollout_mode_is_rejected_before_anything_changes(ecs, cluster):
+    import botocore.exceptions
+    import pytest
+    create(ecs, rollout="compleat")
+    with pytest.raises(botocore.exceptions.ClientError) as error:
+        ecs.update_service(cluster="prod", service="web", taskDefinition="web:2")
+    assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert describe(ecs)["taskDefinition"] == WEB1
