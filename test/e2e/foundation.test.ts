@@ -79,22 +79,25 @@ describe('the patched ECS rollout model', () => {
     return second;
   }
 
-  async function settle(name: string): Promise<Service> {
-    return poll<Service>({
+  /** Polls until the PRIMARY deployment completed with no other left; returns every state seen. */
+  async function settle(name: string): Promise<{ service: Service; seen: Set<string> }> {
+    const seen = new Set<string>();
+    const service = await poll<Service>({
       what: `${name} to settle`,
       interval: 1,
       timeout: 60_000,
       check: async () => {
-        const service = (
+        const current = (
           await ecs.send(new DescribeServicesCommand({ cluster: 'foundation', services: [name] }))
         ).services![0]!;
-        const primary = service.deployments!.find((d) => d.status === 'PRIMARY')!;
-        const failed = service.deployments!.some((d) => d.rolloutState === 'FAILED');
-        return primary.rolloutState === 'COMPLETED' && (service.deployments!.length === 1 || failed)
-          ? { done: true, value: service }
+        current.deployments!.forEach((d) => seen.add(`${d.taskDefinition} ${d.status} ${d.rolloutState}`));
+        const primary = current.deployments!.find((d) => d.status === 'PRIMARY')!;
+        return primary.rolloutState === 'COMPLETED' && current.deployments!.length === 1
+          ? { done: true, value: current }
           : { done: false };
       },
     });
+    return { service, seen };
   }
 
   beforeAll(async () => {
@@ -112,7 +115,7 @@ describe('the patched ECS rollout model', () => {
       taskDefinition: revision,
     });
     expect(before.deployments![1]).toMatchObject({ status: 'ACTIVE' });
-    const after = await settle('completes');
+    const { service: after } = await settle('completes');
     expect(after.deployments).toHaveLength(1);
     expect(after.deployments![0]).toMatchObject({
       status: 'PRIMARY',
@@ -126,10 +129,12 @@ describe('the patched ECS rollout model', () => {
 
   it('fails an update through the circuit breaker and rolls it back', async () => {
     const revision = await serviceWithNewRevision('fails', { 'emulator:rollout': 'circuit-breaker' });
-    const after = await settle('fails');
-    const failed = after.deployments!.find((d) => d.taskDefinition === revision);
-    expect(failed?.rolloutState).toBe('FAILED');
+    const { service: after, seen } = await settle('fails');
+    expect(seen).toContain(`${revision} ACTIVE FAILED`);
     expect(after.taskDefinition).not.toBe(revision);
-    expect(after.deployments!.find((d) => d.status === 'PRIMARY')!.taskDefinition).not.toBe(revision);
+    expect(after.deployments![0]!.taskDefinition).toBe(after.taskDefinition);
+    expect(
+      after.events!.some((event) => event.message!.includes('deployment failed: tasks failed to start')),
+    ).toBe(true);
   });
 });
