@@ -7,7 +7,8 @@ import { ROOT, ensureDependencies } from './ensure-deps.mjs';
 
 ensureDependencies();
 const only = process.argv.slice(2);
-const actions = readdirSync(path.join(ROOT, 'actions')).filter(
+const actionsDir = path.join(ROOT, 'actions');
+const actions = (existsSync(actionsDir) ? readdirSync(actionsDir) : []).filter(
   (name) =>
     existsSync(path.join(ROOT, 'actions', name, 'src', 'index.ts')) &&
     (only.length === 0 || only.includes(name)),

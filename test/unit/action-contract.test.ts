@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 import { renderReadmeTables, type ActionManifest } from '../../scripts/readme-tables';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const actions = readdirSync(path.join(ROOT, 'actions')).filter((name) =>
+const actionsDir = path.join(ROOT, 'actions');
+const actions = (existsSync(actionsDir) ? readdirSync(actionsDir) : []).filter((name) =>
   existsSync(path.join(ROOT, 'actions', name, 'action.yml')),
 );
 
