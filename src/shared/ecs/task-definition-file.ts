@@ -1,4 +1,5 @@
-import { YAMLParseError, parseDocument } from 'yaml';
+import type { YAMLParseError} from 'yaml';
+import { parseDocument } from 'yaml';
 import { FileError } from '../runtime/errors';
 import { jsonErrorOffset } from './json-error-position';
 import { lineOf } from './placeholders';
