@@ -31,6 +31,7 @@ def _install_patches() -> None:
     import ecs_service_deployments
     import ecs_tasks
     import elbv2_targets
+    import iam_signatures
     import instance_refresh
     import one_off_tasks
     from emulator_state import LOCK
@@ -40,7 +41,7 @@ def _install_patches() -> None:
     from moto.elbv2.responses import ELBV2Response
 
     for module in (ecs_tasks, elbv2_targets, ecs_rollout, ecs_service_deployments, one_off_tasks,
-                   alarm_history, instance_refresh):
+                   alarm_history, instance_refresh, iam_signatures):
         module.install()
     # moto serves each request on its own thread; the patched services share
     # state (ECS tasks register ELB targets), so each of their requests,
