@@ -98,7 +98,7 @@ export function evaluateAlarm(alarm: AlarmSnapshot, policy: GatePolicy, now: num
       ...row,
       since,
       verdict: 'pass',
-      reason: `${label} for ${formatDuration(healthyFor)} (soak ${soak})`,
+      reason: `${label} for ${formatDuration(healthyFor)}${policy.soakMs > 0 ? ` (soak ${soak})` : ''}`,
     };
   return {
     ...row,
