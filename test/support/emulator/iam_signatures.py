@@ -1,4 +1,6 @@
-"""IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT, /moto-api/reset-auth): canonical query strings.
+"""IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT, /moto-api/reset-auth): signatures and denials.
+
+Canonical query strings:
 
 moto re-computes each request's SigV4 signature from the URL werkzeug hands it, whose query has
 been percent-decoded (`prefix=a%2Fb%2F` arrives as `prefix=a/b/`), and botocore's signer uses the
@@ -6,6 +8,13 @@ query as given. SDKs sign the canonical form, in which every query key and value
 percent-encoded except the unreserved characters `A-Z a-z 0-9 - _ . ~`. So any signed request with
 such a character in its query (an S3 ListObjectsV2 whose prefix holds a `/`) failed with
 SignatureDoesNotMatch. This re-encodes the query to the canonical form before moto signs it.
+
+Denials in the request's protocol: moto answers a denied action with an XML error even to
+JSON-protocol services (ECS, CloudWatch, EventBridge, ...), which SDKs cannot parse ("Unexpected
+token '<'"), so the caller never saw which action was denied. For a JSON request (X-Amz-Target or
+an application/x-amz-json content type) the denial becomes AWS's JSON AccessDeniedException with
+the same message, "User: <arn> is not authorized to perform: <service>:<Action>".
+
 Only requests made while enforcement is on are affected; the default (off) never signs.
 """
 
@@ -25,8 +34,14 @@ def canonical_query(path: str) -> str:
     return f"{base}?{'&'.join(pairs)}"
 
 
+def is_json_request(headers: dict) -> bool:  # type: ignore[type-arg]
+    lowered = {key.lower(): value for key, value in headers.items()}
+    return "x-amz-target" in lowered or lowered.get("content-type", "").startswith("application/x-amz-json")
+
+
 def install() -> None:
-    from moto.iam.access_control import IAMRequestBase
+    from moto.core.exceptions import JsonRESTError
+    from moto.iam.access_control import IAMRequest, IAMRequestBase
 
     original = IAMRequestBase._create_aws_request
 
@@ -35,3 +50,17 @@ def install() -> None:
         return original(self)
 
     IAMRequestBase._create_aws_request = _create_aws_request
+
+    original_denied = IAMRequest._raise_access_denied
+
+    def _raise_access_denied(self):  # type: ignore[no-untyped-def]
+        if is_json_request(dict(self._headers)):
+            error = JsonRESTError(
+                "AccessDeniedException",
+                f"User: {self._access_key.arn} is not authorized to perform: {self._action}",
+            )
+            error.code = 400
+            raise error
+        original_denied(self)
+
+    IAMRequest._raise_access_denied = _raise_access_denied
