@@ -67,6 +67,24 @@ export async function servicesRun(
   });
 }
 
+/**
+ * Polls DescribeServices until the service's PRIMARY deployment completed with no other left
+ * (the emulator advances a rollout on each poll, as time does in ECS); returns the polls made.
+ */
+export async function settle(
+  world: World,
+  env: Environment,
+  service: string,
+  maxPolls = 40,
+): Promise<number> {
+  for (let polls = 0; polls < maxPolls; polls++) {
+    const state = (await serviceStates(world, env, [service])).get(service);
+    if (state?.primary?.rolloutState === 'COMPLETED' && state.deployments === 1) return polls;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return maxPolls;
+}
+
 /** The revision the environment's nightly-report rule runs. */
 export async function cronRuleRevision(world: World, env: Environment): Promise<string | undefined> {
   const targets = await world.clients.events.send(

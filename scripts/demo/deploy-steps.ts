@@ -9,7 +9,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-ecs';
 import type { ActionRun } from '../../test/support/action-runner';
-import { cronRuleRuns, expectEqual, servicesRun } from './aws-checks';
+import { cronRuleRuns, expectEqual, servicesRun, settle } from './aws-checks';
 import { templateVars } from './seed-app';
 import type { Check, DemoStep, StepContext } from './step';
 import { shortArn, shortImage, type World } from './world';
@@ -75,6 +75,13 @@ export function rolloutFailureStep(): DemoStep {
     inputs: () => deployInputs('dev', VERSIONS.broken, ['web']),
     async verify(context, run) {
       const previous = releasedRevision(context);
+      // The action ends once ECS has decided to roll back; ECS's rollback deployment then runs on.
+      const polls = await settle(context.world, 'dev', 'web');
+      if (polls > 0)
+        context.note(
+          `ECS's rollback deployment of ${names.cluster('dev')}/web was still in progress when the action ended; ` +
+            `the demo polled DescribeServices ${polls} more time(s) until it completed`,
+        );
       const checks: Check[] = [
         ...(await servicesRun(context.world, 'dev', previous, ['web'])),
         await cronRuleRuns(context.world, 'dev', previous),

@@ -67,7 +67,10 @@ async function main(): Promise<number> {
     const code = await runDemo(emulator, options, started);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    if (options.keep) await keepRunning(emulator);
+    if (options.keep) {
+      await keepRunning(emulator);
+      say('Stopping the emulator.');
+    }
     return code;
   } finally {
     process.off('SIGINT', stop);
