@@ -377,3 +377,80 @@ describeIfBuilt('promote')('iam/promote.json', () => {
     },
   );
 });
+
+describeIfBuilt('deploy')('iam/deploy.json', () => {
+  const ecs = factory.create(ECSClient, 'ECS');
+  const cluster = 'iam-deploy';
+  const family = 'iam-shop';
+  const policy = () =>
+    renderPolicy('deploy', {
+      Region: 'us-east-1',
+      AccountId: ACCOUNT_ID,
+      Cluster: cluster,
+      TaskFamily: family,
+      TaskRoleName: 'iam-shop-task',
+      ExecutionRoleName: 'iam-shop-execution',
+      EventsRoleName: 'iam-shop-scheduler',
+    });
+  const workspace = workspaceWith({
+    'task-definition.json': JSON.stringify({
+      family,
+      networkMode: 'bridge',
+      containerDefinitions: [{ name: 'web', image: 'nginx:${TAG}', memory: 128, essential: true }],
+    }),
+  });
+  const inputs = (tag: string) => ({
+    'task-definition': 'task-definition.json',
+    vars: `TAG=${tag}`,
+    cluster,
+    services: 'web',
+    'scheduled-tasks': 'none',
+    'poll-interval': '200ms',
+    timeout: '60s',
+  });
+  const running = async () =>
+    (await ecs.send(new DescribeServicesCommand({ cluster, services: ['web'] }))).services![0].taskDefinition;
+
+  beforeAll(async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const first = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        networkMode: 'bridge',
+        containerDefinitions: [{ name: 'web', image: 'nginx:1', memory: 128, essential: true }],
+      }),
+    );
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: 'web',
+        taskDefinition: first.taskDefinition!.taskDefinitionArn!,
+        desiredCount: 1,
+      }),
+    );
+  });
+
+  it('registers and rolls out under exactly its policy', async () => {
+    const run = await runEnforced('deploy', await userWith(policy()), { inputs: inputs('2'), workspace });
+    expectSuccess(run);
+    expect(run.outputs.result).toBe('deployed');
+    expect(await running()).toBe(run.outputs['task-definition-arn']);
+  });
+
+  it.each([
+    ['RollOutServices', 'ecs:DescribeServices'],
+    ['RegisterTaskDefinitions', 'ecs:DescribeTaskDefinition'],
+  ])(
+    'fails naming the denied call when statement %s is removed, and leaves the service alone',
+    async (sid, call) => {
+      const before = await running();
+      const run = await runEnforced('deploy', await userWith(without(policy(), sid)), {
+        inputs: inputs(`3-${sid}`),
+        workspace,
+      });
+      expect(run.exitCode).not.toBe(0);
+      expect(errors(run)).toContain(`is not authorized to perform: ${call}`);
+      expect(await running()).toBe(before);
+    },
+  );
+});
