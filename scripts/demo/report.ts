@@ -29,6 +29,8 @@ export function stepReport(result: StepResult, style: Style): string {
     const summary = renderMarkdown(result.run.summary, style);
     lines.push('', summary === '' ? style.dim('(the action wrote no job summary)') : summary);
   }
+  if (result.laterNotes.length > 0)
+    lines.push('', ...result.laterNotes.map((note) => `${style.yellow('  ⟳')} ${note}`));
   if (result.checks.length > 0) {
     lines.push('', style.bold('Checked in AWS afterwards:'));
     for (const check of result.checks)

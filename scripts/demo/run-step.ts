@@ -40,20 +40,26 @@ export async function runStep(
   options: RunStepOptions,
 ): Promise<StepResult> {
   const started = Date.now();
+  // Notes made before the action runs are printed at once (a wait shows as it happens); notes
+  // made while checking afterwards are printed with the report, after the summary they refer to.
   const notes: string[] = [];
+  const laterNotes: string[] = [];
+  let ran = false;
   const stepContext: StepContext = {
     ...context,
     note: (text) => {
+      if (ran) return void laterNotes.push(text);
       notes.push(text);
       context.note(text);
     },
   };
-  const base = { step, notes, checks: [] as Check[], keyOutputs: [] as string[] };
+  const base = { checks: [] as Check[], keyOutputs: [] as string[] };
   // An action step's duration is the action's run time; waits the demo made before it (the soak) are not.
-  const finish = (result: Omit<StepResult, 'durationMs' | 'notes' | 'step'>): StepResult => ({
+  const finish = (result: Omit<StepResult, 'durationMs' | 'notes' | 'laterNotes' | 'step'>): StepResult => ({
     ...result,
     step,
     notes,
+    laterNotes,
     durationMs: result.run?.durationMs ?? Date.now() - started,
   });
 
@@ -84,6 +90,7 @@ export async function runStep(
           timeoutMs: options.timeoutMs,
         })
       : undefined;
+    ran = true;
     const summaryFile = writeArtifacts(step, run, notes, options);
     const checks = (await step.verify?.(stepContext, run)) ?? [];
     const keyOutputs = step.keyOutputs?.(run, stepContext) ?? [];

@@ -65,6 +65,8 @@ export interface StepResult {
   run?: ActionRun;
   checks: Check[];
   notes: string[];
+  /** The notes made after the action ran (while checking), printed with the report. */
+  laterNotes: string[];
   keyOutputs: string[];
   /** The markdown file the step's job summary was written to. */
   summaryFile?: string;
