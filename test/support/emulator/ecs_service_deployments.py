@@ -66,6 +66,10 @@ def list_service_deployments(self: Any) -> ActionResult:
 
 def _as_datetime(value: Any) -> Any:
     import datetime
+    if isinstance(value, datetime.datetime):
+        # moto's parameter parsing turns timestamps into naive UTC datetimes; our records
+        # are aware, and Python refuses to compare the two (500 on any createdAt filter).
+        return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
     if isinstance(value, (int, float)):
         return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
     if isinstance(value, str):
