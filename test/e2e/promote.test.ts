@@ -307,12 +307,14 @@ describe('promote', () => {
         inputs: inputs(f, { bake: '60s', 'github-token': 'ghs_x' }),
         env: { ...env, GITHUB_API_URL: github.url },
       });
-      // Fire the alarm only once the new revision has rolled out: the target was healthy before.
+      // Fire the alarm only once the new revision has rolled out and the action has had time to
+      // start baking (polls every 1 s): the target was healthy before, and during the rollout.
       for (let i = 0; i < 100; i++) {
         const deployment = await primary(f.target);
         if (deployment.taskDefinition === f.newArn && deployment.rolloutState === 'COMPLETED') break;
         await sleep(300);
       }
+      await sleep(3000);
       await cloudwatch.send(
         new SetAlarmStateCommand({ AlarmName: f.targetAlarm, StateValue: 'ALARM', StateReason: '5xx > 1' }),
       );
@@ -329,6 +331,8 @@ describe('promote', () => {
       expect(await tagsOf(f.newArn)).toEqual({});
       expect(run.summary).toContain(`| ${f.targetAlarm} |`);
       expect(run.summary).toContain('Rollback');
+      expect(run.summary).toMatch(/An alarm fired after \d+s of the bake/);
+      expect(run.log).toContain('Baking: watching 1 alarm(s) for 1m');
       expect(github.requests.map((r) => r.body.state).filter(Boolean)).toEqual(['in_progress', 'failure']);
     } finally {
       github.server.close();
