@@ -1,0 +1,132 @@
+/**
+ * The images bake-ami manages: finding them (by the name-prefix tag, never by name alone, so
+ * `ecs-node` never touches `ecs-node-gpu` images), tagging an image with its snapshots,
+ * sharing with other accounts and copying to other regions.
+ */
+import type { Image, Tag } from '@aws-sdk/client-ec2';
+import type { Ec2 } from './ec2/operations';
+import { ActionError, withContext } from '../runtime/errors';
+import { TAG } from './tags';
+
+/** Every image this account owns that bake-ami built with `prefix`, in any state. */
+export async function listBakedImages(ec2: Ec2, prefix: string): Promise<Image[]> {
+  const images: Image[] = [];
+  let token: string | undefined;
+  do {
+    const page = await withContext(`list images built with name prefix ${prefix}`, () =>
+      ec2.describeImages({
+        Owners: ['self'],
+        Filters: [
+          { Name: `tag:${TAG.namePrefix}`, Values: [prefix] },
+          { Name: 'name', Values: [`${prefix}-*`] },
+        ],
+        MaxResults: 1000,
+        NextToken: token,
+      }),
+    );
+    images.push(...(page.Images ?? []));
+    token = page.NextToken;
+  } while (token);
+  return images;
+}
+
+/** Every image this account owns, for finding snapshots still in use. */
+export async function listOwnImages(ec2: Ec2): Promise<Image[]> {
+  const images: Image[] = [];
+  let token: string | undefined;
+  do {
+    const page = await withContext('list the images this account owns', () =>
+      ec2.describeImages({ Owners: ['self'], MaxResults: 1000, NextToken: token }),
+    );
+    images.push(...(page.Images ?? []));
+    token = page.NextToken;
+  } while (token);
+  return images;
+}
+
+/** The value of tag `key` on a resource. */
+export function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((tag) => tag.Key === key)?.Value;
+}
+
+/** The newest available image carrying `fingerprint`, if any. Pure. */
+export function findByFingerprint(images: Image[], fingerprint: string): Image | undefined {
+  return images
+    .filter((image) => image.State === 'available' && tagValue(image.Tags, TAG.fingerprint) === fingerprint)
+    .sort((a, b) => ((a.CreationDate ?? '') < (b.CreationDate ?? '') ? 1 : -1))[0];
+}
+
+/** The EBS snapshots behind an image's block devices. Pure. */
+export function imageSnapshots(image: Image): string[] {
+  return (image.BlockDeviceMappings ?? [])
+    .map((mapping) => mapping.Ebs?.SnapshotId)
+    .filter((id): id is string => typeof id === 'string' && id !== '');
+}
+
+/** Reads one image by id; throws when it does not exist. */
+export async function describeImage(ec2: Ec2, imageId: string): Promise<Image> {
+  const result = await withContext(`describe image ${imageId}`, () =>
+    ec2.describeImages({ ImageIds: [imageId] }),
+  );
+  const image = result.Images?.[0];
+  if (!image) throw new ActionError(`Image ${imageId} does not exist`, { title: 'Image not found' });
+  return image;
+}
+
+/** Tags an image and its snapshots in one call. */
+export async function tagImage(ec2: Ec2, image: Image, tags: Tag[]): Promise<void> {
+  const resources = [image.ImageId!, ...imageSnapshots(image)];
+  await withContext(`tag image ${image.ImageId} and its snapshots`, () =>
+    ec2.createTags({ Resources: resources, Tags: tags }),
+  );
+}
+
+/**
+ * Lets other accounts launch the image, and create volumes from its snapshots so they can copy
+ * it too (a launch permission alone does not allow CopyImage from another account).
+ */
+export async function shareImage(ec2: Ec2, image: Image, accounts: string[]): Promise<void> {
+  if (accounts.length === 0) return;
+  await withContext(`share image ${image.ImageId} with ${accounts.join(', ')}`, () =>
+    ec2.modifyImageAttribute({
+      ImageId: image.ImageId,
+      LaunchPermission: { Add: accounts.map((UserId) => ({ UserId })) },
+    }),
+  );
+  for (const snapshot of imageSnapshots(image)) {
+    await withContext(`share snapshot ${snapshot} with ${accounts.join(', ')}`, () =>
+      ec2.modifySnapshotAttribute({
+        SnapshotId: snapshot,
+        Attribute: 'createVolumePermission',
+        OperationType: 'add',
+        UserIds: accounts,
+      }),
+    );
+  }
+}
+
+/**
+ * Starts a copy of the image in another region (the client is that region's) and tags it.
+ * The copy becomes available asynchronously; it is shared once it exists.
+ */
+export async function copyImage(
+  target: Ec2,
+  image: Image,
+  sourceRegion: string,
+  targetRegion: string,
+  tags: Tag[],
+): Promise<string> {
+  const copy = await withContext(`copy image ${image.ImageId} to ${targetRegion}`, () =>
+    target.copyImage({
+      SourceImageId: image.ImageId,
+      SourceRegion: sourceRegion,
+      Name: image.Name,
+      Description: image.Description,
+    }),
+  );
+  const copyId = copy.ImageId!;
+  await withContext(`tag image copy ${copyId} in ${targetRegion}`, () =>
+    target.createTags({ Resources: [copyId], Tags: tags }),
+  );
+  return copyId;
+}

@@ -1,0 +1,69 @@
+/**
+ * Packer's `manifest` post-processor file. Packer appends every run's builds to the same file
+ * and records the newest run in `last_run_uuid`, so only builds of that run are this run's.
+ * Pure functions: parsing, and finding where a template writes the file.
+ */
+import path from 'node:path';
+import { parseArtifactId, uniqueArtifacts, type AmiArtifact } from './machine-readable';
+
+interface ManifestBuild {
+  name?: string;
+  builder_type?: string;
+  artifact_id?: string;
+  packer_run_uuid?: string;
+}
+
+/** Packer's default when the post-processor sets no `output`. */
+export const DEFAULT_MANIFEST = 'packer-manifest.json';
+
+/**
+ * The AMIs of the last run recorded in a manifest's text. Throws a plain Error with a reason
+ * when the text is not a manifest.
+ */
+export function artifactsFromManifest(text: string): AmiArtifact[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`not JSON: ${(error as Error).message}`);
+  }
+  const manifest = parsed as { builds?: unknown; last_run_uuid?: unknown };
+  if (typeof manifest !== 'object' || manifest === null || !Array.isArray(manifest.builds))
+    throw new Error('has no "builds" list');
+  const lastRun = typeof manifest.last_run_uuid === 'string' ? manifest.last_run_uuid : undefined;
+  const builds = (manifest.builds as ManifestBuild[]).filter(
+    (build) => lastRun === undefined || build.packer_run_uuid === lastRun,
+  );
+  return uniqueArtifacts(
+    builds.flatMap((build) =>
+      typeof build.artifact_id === 'string'
+        ? parseArtifactId(`${build.builder_type ?? 'build'}.${build.name ?? ''}`, build.artifact_id)
+        : [],
+    ),
+  );
+}
+
+/**
+ * Where a template's `manifest` post-processor writes, or undefined when it has none. Reads
+ * HCL (`post-processor "manifest" { output = "…" }`) and JSON templates. `${path.root}` and
+ * `${path.cwd}` are resolved; an output built from other expressions cannot be known before
+ * the run, which `dynamic: true` reports.
+ */
+export function manifestOutput(
+  templateText: string,
+  templateDir: string,
+  cwd: string,
+): { file?: string; dynamic?: boolean } | undefined {
+  const hcl = /post-processors?\s+"manifest"\s*\{([^}]*)\}/.exec(templateText);
+  const json = /"type"\s*:\s*"manifest"[^}]*/.exec(templateText);
+  if (!hcl && !json) return undefined;
+  const body = hcl ? hcl[1] : json![0];
+  const output = hcl ? /\boutput\s*=\s*"([^"]*)"/.exec(body) : /"output"\s*:\s*"([^"]*)"/.exec(body);
+  if (!output) return { file: path.resolve(cwd, DEFAULT_MANIFEST) };
+  const resolved = output[1]
+    .replace(/\$\{path\.root\}/g, templateDir)
+    .replace(/\$\{path\.cwd\}/g, cwd)
+    .replace(/\{\{\s*template_dir\s*\}\}/g, templateDir);
+  if (/\$\{|\{\{/.test(resolved)) return { dynamic: true };
+  return { file: path.resolve(cwd, resolved) };
+}
