@@ -239,7 +239,7 @@ async function applyEnd(
     settings.logger.info(`${watch.service}: deployed ${shortArn(watch.taskDefinitionArn)}`);
     return;
   }
-  settings.logger.error(`${watch.service}: ${end.state}: ${end.reason ?? ''}`);
+  settings.logger.info(`${watch.service}: ${end.state}: ${end.reason ?? ''}`);
   result.stoppedTasks = await stoppedTasks(
     settings.ecs,
     settings.cluster,

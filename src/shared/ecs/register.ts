@@ -26,7 +26,11 @@ export async function latestActiveRevision(
 }
 
 /** Describes an existing revision (family:revision or ARN); a clear error when it does not exist. */
-export async function describeRevision(ecs: ECSClient, taskDefinition: string): Promise<TaskDefinition> {
+export async function describeRevision(
+  ecs: ECSClient,
+  taskDefinition: string,
+  options: { requireActive?: boolean } = {},
+): Promise<TaskDefinition> {
   const response = await withContext(`describe task definition ${taskDefinition}`, () =>
     ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition })),
   ).catch((error: unknown) => {
@@ -43,7 +47,7 @@ export async function describeRevision(ecs: ECSClient, taskDefinition: string): 
   const definition = response.taskDefinition;
   if (!definition?.taskDefinitionArn)
     throw new ActionError(`Task definition '${taskDefinition}' was not found`);
-  if (definition.status !== 'ACTIVE')
+  if (options.requireActive !== false && definition.status !== 'ACTIVE')
     throw new ActionError(
       `Task definition ${definition.taskDefinitionArn} is ${definition.status}; deploy an ACTIVE revision`,
       {

@@ -59,9 +59,8 @@ export function newWatch(
 
 /** Service events not seen before that happened since our deployment started, oldest first. */
 export function takeNewEvents(watch: RolloutWatch, service: Service): ServiceEvent[] {
-  // Events come newest first; the clock skew allowance keeps events ECS stamped just before
-  // it returned our deployment's createdAt.
-  const since = watch.startedAt.getTime() - 1000;
+  // Events come newest first, stamped by the same clock as our deployment's createdAt.
+  const since = watch.startedAt.getTime();
   const fresh = (service.events ?? [])
     .filter((event) => event.id && !watch.seenEvents.has(event.id))
     .filter((event) => (event.createdAt?.getTime() ?? 0) >= since)

@@ -1,4 +1,4 @@
-import type { YAMLParseError} from 'yaml';
+import type { YAMLParseError } from 'yaml';
 import { parseDocument } from 'yaml';
 import { FileError } from '../runtime/errors';
 import { jsonErrorOffset } from './json-error-position';
