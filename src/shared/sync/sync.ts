@@ -1,0 +1,107 @@
+import type { Logger } from '../runtime/logger';
+import type { Layout } from './layout';
+import { planSync, type SyncPlan } from './plan';
+import { publish, type PublishResult, type UploadFile } from './publish';
+import { applyPrune, planPrune, type PrunePlan } from './prune';
+import { readRemoteState } from './remote-state';
+import type { S3Store } from './s3-store';
+import { ActionError } from '../runtime/errors';
+
+export interface SyncOptions {
+  store: S3Store;
+  layout: Layout;
+  files: readonly UploadFile[];
+  releaseId?: string;
+  keepReleases: number;
+  pruneGraceMs: number;
+  dryRun: boolean;
+  source: { repository?: string; commit?: string };
+  concurrency?: number;
+  now?: () => Date;
+  logger: Logger;
+}
+
+export interface SyncResult {
+  plan: SyncPlan<UploadFile>;
+  /** Undefined on a dry run. */
+  published?: PublishResult;
+  prune: PrunePlan;
+  /** The release the pointer referenced before this run. */
+  previousRelease?: string;
+  /** The release nodes apply after this run (on a dry run: would apply). */
+  releaseId: string;
+  manifestKey: string;
+  /** Whether the pointer moved (on a dry run: would move). */
+  changed: boolean;
+}
+
+/** One sync: read what S3 holds, plan, and (unless a dry run) publish and prune. */
+export async function syncTree(options: SyncOptions): Promise<SyncResult> {
+  const { store, layout, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const remote = await logger.group('Read the published state', () => readRemoteState(store, layout, logger));
+  let plan: SyncPlan<UploadFile>;
+  try {
+    plan = planSync({
+      files: options.files,
+      current: remote.current,
+      existingObjects: new Set(remote.objects.map((object) => object.sha256)),
+      releaseId: options.releaseId,
+      created: now(),
+    });
+  } catch (error) {
+    throw new ActionError((error as Error).message, { title: 'Release already exists' });
+  }
+  const previousRelease = remote.pointer?.release;
+  logger.info(
+    plan.changed
+      ? `Release ${plan.releaseId}: ${plan.changes.length} changed files, ${plan.uploads.length} objects to upload`
+      : `No change: release ${plan.releaseId} is current`,
+  );
+  let published: PublishResult | undefined;
+  if (!options.dryRun)
+    published = await logger.group('Publish', () =>
+      publish({
+        store,
+        layout,
+        plan,
+        pointerEtag: remote.pointerEtag,
+        previousRelease,
+        source: options.source,
+        now,
+        concurrency: options.concurrency ?? 16,
+        logger,
+      }),
+    );
+  const manifestKey = layout.manifestKey(plan.releaseId);
+  const currentKey = published?.pointer?.manifest ?? (plan.changed ? manifestKey : remote.pointer?.manifest);
+  const prune = await logger.group('Prune', async () => {
+    const pruning = await planPrune({
+      store,
+      layout,
+      keep: options.keepReleases,
+      currentKey,
+      publishing: {
+        key: manifestKey,
+        release: plan.releaseId,
+        sha256s: plan.manifest.files.map((f) => f.sha256),
+      },
+      graceMs: options.pruneGraceMs,
+      now,
+      logger,
+    });
+    if (!options.dryRun) await applyPrune(store, pruning, logger);
+    return pruning;
+  });
+  return {
+    plan,
+    published,
+    prune,
+    previousRelease,
+    releaseId: published?.pointer?.release ?? plan.releaseId,
+    manifestKey:
+      published?.pointer?.manifest ??
+      (plan.changed ? manifestKey : (remote.pointer?.manifest ?? manifestKey)),
+    changed: published ? published.pointerMoved : plan.changed,
+  };
+}
