@@ -65,6 +65,12 @@ describe('renderTable', () => {
     ]);
   });
 
+  it('leaves out an empty header row and its rule', () => {
+    expect(
+      renderTable(['|  |  |', '| --- | --- |', '| Base image | ami-1 |', '| Fingerprint | abc |']),
+    ).toEqual(['  Base image   ami-1', '  Fingerprint  abc']);
+  });
+
   it('lines up emoji cells', () => {
     expect(
       renderTable(['| alarm | verdict |', '| --- | --- |', '| a | ✅ ok |', '| bb | ❌ ALARM |']),

@@ -104,6 +104,9 @@ export function renderTable(rows: string[], style: Style = PLAIN): string[] {
     Math.max(...cells.flatMap((row) => row[column].map(displayWidth))),
   );
   const out: string[] = [];
+  // A key/value table often has an empty header row: print no header and no rule then.
+  const hasHeader = separatorIndex === 1 && cells[0].some((cell) => cell.join('') !== '');
+  if (separatorIndex === 1 && !hasHeader) cells.shift();
   cells.forEach((row, rowIndex) => {
     const height = Math.max(...row.map((cell) => cell.length));
     for (let lineIndex = 0; lineIndex < height; lineIndex++) {
@@ -111,10 +114,9 @@ export function renderTable(rows: string[], style: Style = PLAIN): string[] {
         pad(cell[lineIndex] ?? '', widths[column], aligns[column] ?? 'left'),
       );
       const text = parts.join('  ').trimEnd();
-      out.push(rowIndex === 0 && separatorIndex === 1 ? style.bold(text) : text);
+      out.push(rowIndex === 0 && hasHeader ? style.bold(text) : text);
     }
-    if (rowIndex === 0 && separatorIndex === 1)
-      out.push(style.dim(widths.map((width) => '─'.repeat(width)).join('  ')));
+    if (rowIndex === 0 && hasHeader) out.push(style.dim(widths.map((width) => '─'.repeat(width)).join('  ')));
   });
   return out.map((line) => `  ${line}`);
 }
