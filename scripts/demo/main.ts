@@ -88,6 +88,12 @@ async function runDemo(emulator: Emulator, options: Options, started: number): P
   const world = await seedWorld(emulator.endpoint, env, demoClients(env));
   say(style.bold(`\nSeeded the world in ${formatDuration(Date.now() - seedStart)}:`));
   describeWorld(world).forEach((line) => say(`  • ${line}`));
+  say(
+    style.dim(
+      '\nEach step runs a compiled action (actions/<name>/dist) as the GitHub runner does. Lines marked ⟳ are the ' +
+        'demo acting on the world itself: emulator controls standing in for time and metrics, and waits.',
+    ),
+  );
 
   rmSync(options.outputDir, { recursive: true, force: true });
   mkdirSync(options.outputDir, { recursive: true });
