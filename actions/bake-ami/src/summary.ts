@@ -23,7 +23,10 @@ export function renderSummary(result: BakeResult): string {
         `${inlineCode(result.baseAmi.imageId)} ${result.baseAmi.name} (from ${inlineCode(result.baseAmi.source)})`,
       ],
       ['Fingerprint', inlineCode(result.fingerprint)],
-      ['Template', `${inlineCode(result.template.path)} (${result.template.files.length} files)`],
+      [
+        'Template',
+        `${inlineCode(result.template.path)} (${result.template.files.length} file${result.template.files.length === 1 ? '' : 's'})`,
+      ],
       [
         'Playbooks release',
         result.playbooks

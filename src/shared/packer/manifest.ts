@@ -54,11 +54,9 @@ export function manifestOutput(
   templateDir: string,
   cwd: string,
 ): { file?: string; dynamic?: boolean } | undefined {
-  const hcl = /post-processors?\s+"manifest"\s*\{([^}]*)\}/.exec(templateText);
-  const json = /"type"\s*:\s*"manifest"[^}]*/.exec(templateText);
-  if (!hcl && !json) return undefined;
-  const body = hcl ? hcl[1] : json![0];
-  const output = hcl ? /\boutput\s*=\s*"([^"]*)"/.exec(body) : /"output"\s*:\s*"([^"]*)"/.exec(body);
+  const body = manifestBlock(templateText);
+  if (body === undefined) return undefined;
+  const output = /\boutput\s*=\s*"([^"]*)"/.exec(body) ?? /"output"\s*:\s*"([^"]*)"/.exec(body);
   if (!output) return { file: path.resolve(cwd, DEFAULT_MANIFEST) };
   const resolved = output[1]
     .replace(/\$\{path\.root\}/g, templateDir)
@@ -66,4 +64,29 @@ export function manifestOutput(
     .replace(/\{\{\s*template_dir\s*\}\}/g, templateDir);
   if (/\$\{|\{\{/.test(resolved)) return { dynamic: true };
   return { file: path.resolve(cwd, resolved) };
+}
+
+/** The text of the manifest post-processor's block (HCL) or object (JSON), braces balanced. */
+function manifestBlock(text: string): string | undefined {
+  const hcl = /post-processors?\s+"manifest"\s*\{/.exec(text);
+  if (hcl) return balanced(text, hcl.index + hcl[0].length - 1);
+  const json = /"type"\s*:\s*"manifest"/.exec(text);
+  if (!json) return undefined;
+  // Walk back to the `{` that opens the object holding "type": "manifest".
+  let depth = 0;
+  for (let i = json.index; i >= 0; i--) {
+    if (text[i] === '}') depth++;
+    else if (text[i] === '{' && depth-- === 0) return balanced(text, i);
+  }
+  return undefined;
+}
+
+/** From the `{` at `open` to its matching `}` (interpolations such as `${path.root}` balance). */
+function balanced(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(open, i + 1);
+  }
+  return text.slice(open);
 }
