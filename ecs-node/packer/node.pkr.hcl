@@ -79,17 +79,22 @@ build {
   }
 
   provisioner "shell" {
-    execute_command  = "sudo -E sh -eu '{{ .Path }}'"
-    script           = "${path.root}/scripts/install-ecs-node-sync.sh"
-    environment_vars = ["PLAYBOOKS_SOURCE=${local.playbooks_source}", "PLAYBOOKS_POINTER=${var.playbooks_pointer}"]
+    execute_command = "sudo -E sh -eu '{{ .Path }}'"
+    script          = "${path.root}/scripts/install-ecs-node-sync.sh"
   }
 
-  # Apply the playbooks once at bake time so a new instance boots nearly configured; the boot
-  # run of ecs-node-sync then applies the current release with the instance's own tags.
+  # Apply the playbooks once at bake time (Ansible itself, the sync units and timer, time sync,
+  # packages) so a new instance boots nearly configured. The build instance has no env/cluster
+  # tags, so placeholders stand in; prepare-for-capture.sh removes what they produced, and the
+  # boot run of ecs-node-sync (before ecs.service) applies the current release with the
+  # instance's own tags.
   provisioner "ansible-local" {
-    playbook_dir    = "${path.root}/../playbooks"
-    playbook_file   = "${path.root}/../playbooks/site.yml"
-    extra_arguments = ["--extra-vars", "\"ecs_node_bake=true ${var.ansible_extra_vars}\""]
+    playbook_dir  = "${path.root}/../playbooks"
+    playbook_file = "${path.root}/../playbooks/site.yml"
+    extra_arguments = [
+      "--extra-vars",
+      "\"ecs_node_sync_source=${local.playbooks_source} ecs_node_release=bake-${substr(var.fingerprint, 0, 12)} ecs_node_environment=image-bake ecs_node_cluster=image-bake ${var.ansible_extra_vars}\"",
+    ]
   }
 
   provisioner "shell" {

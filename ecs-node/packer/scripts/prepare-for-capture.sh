@@ -9,8 +9,14 @@ systemctl stop ecs 2>/dev/null || true
 rm -rf /var/lib/ecs/data/*
 rm -f /var/log/ecs/*.log
 
-# Node configuration written for the build instance; the boot run writes the real one.
-rm -f /etc/container_config/node.config
+# ecs-node-sync: no run may be in flight at capture, and no release may be recorded as applied,
+# so the boot run applies the current release with this instance's tags (the object cache stays).
+systemctl stop ecs-node-sync.timer ecs-node-sync.service 2>/dev/null || true
+rm -f /opt/ecs-node/state/applied.json /opt/ecs-node/state/lock
+
+# What site.yml wrote for the build instance (placeholder cluster, its instance id); the boot run
+# writes both again before the ECS agent starts.
+rm -f /etc/container_config/node.config /etc/ecs/ecs.config
 
 # SSH host keys: regenerated at first boot, so instances do not share keys.
 rm -f /etc/ssh/ssh_host_*
