@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expectEqual, imageTags, launchTemplateDefaultImage } from './aws-checks';
 import { parseJson } from './deploy-steps';
-import { ensurePacker, type PackerAvailability } from './packer';
+import { debianPacker, type Found } from '../../test/support/packer';
 import { outputList, type Check, type DemoStep, type StepContext } from './step';
 import { AMI_PREFIX, BASE_AMI_PARAMETER, ENVIRONMENTS, LAUNCH_TEMPLATE, names, ROOT } from './world-spec';
 
@@ -17,7 +17,7 @@ export const EMULATOR_TEMPLATE = path.join(ROOT, 'ecs-node', 'packer', 'test', '
 
 /** The bake step; `workspace` is where Packer's manifest and evidence files go. */
 export function bakeAmiStep(workspace: string): DemoStep {
-  let packer: PackerAvailability | undefined;
+  let packer: Found<{ packer: string; version: string }> | undefined;
   const groups = ENVIRONMENTS.map((env) => names.autoScalingGroup(env));
   return {
     id: 'bake-ami',
@@ -26,14 +26,19 @@ export function bakeAmiStep(workspace: string): DemoStep {
     expect: { success: true },
     needs: ['sync-playbooks'],
     unavailable(context) {
-      packer = ensurePacker(context.note);
-      return 'reason' in packer ? packer.reason : undefined;
+      // Debian's Packer 1.6.6 has amazon-ebs built in; installed with apt-get when missing (as root).
+      packer = debianPacker();
+      if (!packer.ok) return `no Packer: ${packer.reason}`;
+      context.note(
+        `Packer ${packer.version} (${packer.packer}) builds the emulator variant of the node template`,
+      );
+      return undefined;
     },
     inputs(context: StepContext) {
       mkdirSync(workspace, { recursive: true });
       return {
         template: EMULATOR_TEMPLATE,
-        packer: packer && 'path' in packer ? packer.path : undefined,
+        packer: packer?.ok ? packer.packer : undefined,
         'base-ami': `ssm:${BASE_AMI_PARAMETER}`,
         'name-prefix': AMI_PREFIX,
         // Packer's amazon builder ignores AWS_ENDPOINT_URL; the template takes the address.
