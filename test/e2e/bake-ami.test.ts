@@ -14,6 +14,7 @@ import {
   CreateImageCommand,
   CreateLaunchTemplateCommand,
   CreateTagsCommand,
+  DescribeImageAttributeCommand,
   DescribeImagesCommand,
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
@@ -126,7 +127,13 @@ async function defaultVersion(name: string): Promise<{ version: number; imageId?
 describe('base image', () => {
   it('comes from the SSM parameter by default', async () => {
     const { dir, packer: recording, calls } = workspace();
-    const run = await bake(dir, { 'dry-run': 'true', packer: recording });
+    // No template input: the template shipped with the action, found beside the bundle.
+    const run = await bake(dir, {
+      'dry-run': 'true',
+      packer: recording,
+      template: undefined,
+      vars: undefined,
+    });
     const parameter = await factory.create(SSMClient, 'SSM').send(
       new GetParameterCommand({
         Name: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id',
@@ -136,6 +143,9 @@ describe('base image', () => {
     expect(run.outputs['base-ami-id']).toBe(parameter.Parameter!.Value);
     expect(run.outputs['base-ami-id']).toBe(BASE);
     expect(run.summary).toContain('Dry run: would build');
+    expect(run.summary).toMatch(
+      new RegExp(`\\| Template \\| \`${path.join(ROOT, 'ecs-node', 'packer')}\` \\(\\d+ files\\) \\|`),
+    );
     expect(existsSync(calls)).toBe(false);
   });
 
@@ -312,6 +322,8 @@ describe('fingerprint skip, rollout and prune (Packer never runs)', () => {
       'auto-scaling-groups': 'web-asg',
       'min-healthy-percent': '75',
       'wait-for-refresh': 'true',
+      'share-with': '111122223333',
+      'copy-to-regions': 'eu-west-1',
     });
     expect({ exitCode: run.exitCode, errors: run.annotations }).toEqual({ exitCode: 0, errors: [] });
     expect(existsSync(calls)).toBe(false);
@@ -344,6 +356,18 @@ describe('fingerprint skip, rollout and prune (Packer never runs)', () => {
     ).AutoScalingGroups![0];
     expect(group.LaunchTemplate?.Version).toBe('2');
     expect(run.summary).toContain('Reused');
+
+    // Shared with the account, and copied (with its tags) to the other region.
+    const permissions = await ec2.send(
+      new DescribeImageAttributeCommand({ ImageId: current.imageId, Attribute: 'launchPermission' }),
+    );
+    expect(permissions.LaunchPermissions).toEqual([{ UserId: '111122223333' }]);
+    const copied = JSON.parse(run.outputs['copied-amis']) as Record<string, string>;
+    const euWest = new ClientFactory({ action: 'e2e', region: 'eu-west-1', env }).create(EC2Client, 'EC2');
+    const copy = (await euWest.send(new DescribeImagesCommand({ ImageIds: [copied['eu-west-1']] })))
+      .Images![0];
+    expect(tag(copy, 'bake-ami:fingerprint')).toBe(fingerprint);
+    expect(tag(copy, 'bake-ami:name-prefix')).toBe('fleet');
 
     // Nothing changed since: no new version, no refresh.
     const again = await bake(dir, {
@@ -474,7 +498,12 @@ describe('dry-run', () => {
     ).toEqual([]);
     const copies = await new ClientFactory({ action: 'e2e', region: 'eu-west-1', env })
       .create(EC2Client, 'EC2')
-      .send(new DescribeImagesCommand({ Owners: ['self'] }));
+      .send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [{ Name: 'tag:bake-ami:name-prefix', Values: ['dry-nodes'] }],
+        }),
+      );
     expect(copies.Images).toEqual([]);
   });
 });
