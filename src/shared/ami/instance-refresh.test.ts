@@ -183,16 +183,14 @@ describe('startRefresh', () => {
   });
 
   it('reports other start errors with context', async () => {
-    asg
-      .on(StartInstanceRefreshCommand)
-      .rejects(
-        new AutoScalingServiceException({
-          name: 'LimitExceededFault',
-          $fault: 'client',
-          $metadata: {},
-          message: 'too many',
-        }),
-      );
+    asg.on(StartInstanceRefreshCommand).rejects(
+      new AutoScalingServiceException({
+        name: 'LimitExceededFault',
+        $fault: 'client',
+        $metadata: {},
+        message: 'too many',
+      }),
+    );
     await expect(startRefresh(client, plan, { minHealthyPercentage: 90 })).rejects.toThrow(
       'Could not start an instance refresh of web-asg: LimitExceededFault: too many',
     );
