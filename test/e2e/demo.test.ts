@@ -71,7 +71,9 @@ describe('npm run demo', () => {
       expect(row).toMatch(/\s(yes|skipped)\s/);
       if (step.id !== 'bake-ami') expect(row).toMatch(/\syes\s/);
     });
-    expect(rows.find((row) => row.includes('(crashes)'))).toMatch(/fails: rolled-back\s+failed: rolled-back\s+yes/);
+    expect(rows.find((row) => row.includes('(crashes)'))).toMatch(
+      /fails: rolled-back\s+failed: rolled-back\s+yes/,
+    );
     expect(rows.find((row) => row.includes('while stage-web-5xx is in ALARM'))).toMatch(
       /fails: blocked\s+failed: blocked\s+yes/,
     );
