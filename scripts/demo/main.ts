@@ -54,6 +54,12 @@ const say = (text = '') => process.stdout.write(`${text}\n`);
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
+  const ids = pipeline(options.outputDir).map((step) => step.id);
+  const unknown = (options.only ?? []).filter((id) => !ids.includes(id));
+  if (unknown.length > 0) {
+    console.error(`Unknown step ${unknown.join(', ')} in --only; the steps are ${ids.join(', ')}`);
+    return 2;
+  }
   const started = Date.now();
   say(style.bold('ecs-release-actions demo: the release pipeline against a local AWS emulator'));
   say(
