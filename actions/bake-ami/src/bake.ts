@@ -3,7 +3,7 @@
  * image or run Packer, tag/share/copy, roll out through launch templates and instance
  * refreshes, then prune. Calls only shared domain functions; dry-run stops before every write.
  */
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient, AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import type { Image } from '@aws-sdk/client-ec2';
 import type { Ec2 } from '../../../src/shared/ami/ec2/operations';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -72,8 +72,15 @@ export interface BakeEnvironment {
   output: (name: string, value: string | number | boolean | object) => void;
 }
 
-/** Runs the whole bake; see the module comment for the order of phases. */
-export async function bake(inputs: BakeAmiInputs, environment: BakeEnvironment): Promise<BakeResult> {
+/** What the build is made of: base image, playbook release, template and their fingerprint. */
+interface BuildInputs {
+  baseAmi: BaseAmi;
+  playbooks?: PlaybooksRelease;
+  template: PackerTemplate;
+  fingerprint: string;
+}
+
+async function identifyBuild(inputs: BakeAmiInputs, environment: BakeEnvironment): Promise<BuildInputs> {
   const { clients, logger, output } = environment;
   const baseAmi = await resolveBaseAmi(inputs.baseAmi, clients);
   logger.info(`Base image: ${baseAmi.imageId} (${baseAmi.name}) from ${baseAmi.source}`);
@@ -90,58 +97,78 @@ export async function bake(inputs: BakeAmiInputs, environment: BakeEnvironment):
   });
   logger.info(`Fingerprint ${fingerprint} over ${template.files.length} template files`);
   output('fingerprint', fingerprint);
+  return { baseAmi, playbooks, template, fingerprint };
+}
 
-  // Everything the rollout needs is read (and checked) before Packer runs for many minutes.
+/** Reads and checks what the rollout needs, before Packer runs for many minutes. */
+async function readRolloutTargets(
+  inputs: BakeAmiInputs,
+  clients: BakeClients,
+): Promise<{ templates: LaunchTemplateState[]; groups: AutoScalingGroup[] }> {
   const templates: LaunchTemplateState[] = [];
   for (const ref of inputs.launchTemplates) templates.push(await describeLaunchTemplate(clients.ec2, ref));
   const groups = await describeGroups(clients.autoscaling, inputs.autoScalingGroups);
   groups.forEach((group) => groupTemplateIndex(group, templates));
+  return { templates, groups };
+}
 
-  const baked = await listBakedImages(clients.ec2, inputs.namePrefix);
-  const match = inputs.skipIfUnchanged ? findByFingerprint(baked, fingerprint) : undefined;
-  const buildTime = environment.now();
-  let image: Image | undefined = match;
-  let buildMs: number | undefined;
+/**
+ * The image of this run: an available one with the same fingerprint, else a new Packer build,
+ * tagged with its snapshots. Undefined in a dry run that would build.
+ */
+async function obtainImage(
+  inputs: BakeAmiInputs,
+  environment: BakeEnvironment,
+  build: BuildInputs,
+  match: Image | undefined,
+  buildTime: Date,
+): Promise<{ image?: Image; buildMs?: number }> {
+  const { clients, logger } = environment;
   if (match) {
     logger.info(
-      `Image ${match.ImageId} (${match.Name}) already has fingerprint ${fingerprint}: not running Packer`,
+      `Image ${match.ImageId} (${match.Name}) already has fingerprint ${build.fingerprint}: not running Packer`,
     );
-  } else if (!inputs.dryRun) {
-    const built = await buildImage(inputs, environment, {
-      template,
-      baseAmi,
-      playbooks,
-      fingerprint,
-      name: amiName(inputs.namePrefix, fingerprint, buildTime),
-    });
-    buildMs = built.durationMs;
-    const tags = buildTags({
-      namePrefix: inputs.namePrefix,
-      fingerprint,
-      baseAmiId: baseAmi.imageId,
-      baseAmiName: baseAmi.name,
-      playbooksRelease: playbooks?.release,
-      sourceCommit: environment.env.GITHUB_SHA,
-      sourceRepository: environment.env.GITHUB_REPOSITORY,
-      buildTime,
-    });
-    const described = await describeImage(clients.ec2, built.imageId);
-    await tagImage(clients.ec2, described, tags);
-    image = {
-      ...described,
-      Tags: [...(described.Tags ?? []).filter((tag) => !tags.some((own) => own.Key === tag.Key)), ...tags],
-    };
+    return { image: match };
   }
-  const name = image?.Name ?? amiName(inputs.namePrefix, fingerprint, buildTime);
+  if (inputs.dryRun) return {};
+  const built = await buildImage(inputs, environment, {
+    ...build,
+    name: amiName(inputs.namePrefix, build.fingerprint, buildTime),
+  });
+  const tags = buildTags({
+    namePrefix: inputs.namePrefix,
+    fingerprint: build.fingerprint,
+    baseAmiId: build.baseAmi.imageId,
+    baseAmiName: build.baseAmi.name,
+    playbooksRelease: build.playbooks?.release,
+    sourceCommit: environment.env.GITHUB_SHA,
+    sourceRepository: environment.env.GITHUB_REPOSITORY,
+    buildTime,
+  });
+  const described = await describeImage(clients.ec2, built.imageId);
+  await tagImage(clients.ec2, described, tags);
+  const untouched = (described.Tags ?? []).filter((tag) => !tags.some((own) => own.Key === tag.Key));
+  return { image: { ...described, Tags: [...untouched, ...tags] }, buildMs: built.durationMs };
+}
+
+/** Runs the whole bake; see the module comment for the order of phases. */
+export async function bake(inputs: BakeAmiInputs, environment: BakeEnvironment): Promise<BakeResult> {
+  const { clients, logger, output } = environment;
+  const build = await identifyBuild(inputs, environment);
+  const { templates, groups } = await readRolloutTargets(inputs, clients);
+  const baked = await listBakedImages(clients.ec2, inputs.namePrefix);
+  const match = inputs.skipIfUnchanged ? findByFingerprint(baked, build.fingerprint) : undefined;
+  const buildTime = environment.now();
+  const { image, buildMs } = await obtainImage(inputs, environment, build, match, buildTime);
+  const name = image?.Name ?? amiName(inputs.namePrefix, build.fingerprint, buildTime);
   if (image) {
     output('ami-id', image.ImageId!);
     output('ami-name', name);
   }
   output('skipped', Boolean(match));
 
-  const copies = await distribute(inputs, environment, image, fingerprint);
+  const copies = await distribute(inputs, environment, image, build.fingerprint);
   const rollout = await rollOut(inputs, environment, { imageId: image?.ImageId, templates, groups });
-
   const prune = await planPrune({
     ec2: clients.ec2,
     autoscaling: clients.autoscaling,
@@ -160,10 +187,7 @@ export async function bake(inputs: BakeAmiInputs, environment: BakeEnvironment):
   output('pruned', pruned);
   return {
     dryRun: inputs.dryRun,
-    baseAmi,
-    playbooks,
-    template,
-    fingerprint,
+    ...build,
     image: { id: image?.ImageId, name, skipped: Boolean(match), buildMs },
     copies,
     launchTemplates: rollout.launchTemplates,

@@ -103,6 +103,29 @@ export function parseInputs(inputs = new Inputs(), cwd = process.cwd()): BakeAmi
     );
   const playbooksPointer = inputs.optional(INPUTS.playbooksPointer);
   if (playbooksPointer) parseS3Uri(playbooksPointer, INPUTS.playbooksPointer);
+  const rollout = parseRollout(inputs);
+  const distribution = parseDistribution(inputs, region);
+  return {
+    template,
+    packer,
+    baseAmi: parseBaseAmiSelector(baseAmiText, INPUTS.baseAmi),
+    baseAmiText,
+    namePrefix: validateNamePrefix(inputs.string(INPUTS.namePrefix, 'ecs-node'), INPUTS.namePrefix),
+    vars,
+    playbooksPointer,
+    skipIfUnchanged: inputs.boolean(INPUTS.skipIfUnchanged, true),
+    keep: inputs.integer(INPUTS.keep, { default: 5, min: 1, max: 1000 }),
+    ...rollout,
+    minHealthyPercent: inputs.integer(INPUTS.minHealthyPercent, { default: 90, min: 0, max: 100 }),
+    waitForRefresh: inputs.boolean(INPUTS.waitForRefresh, false),
+    refreshTimeout: inputs.duration(INPUTS.refreshTimeout, { default: '60m', min: 60_000 }),
+    ...distribution,
+    dryRun: inputs.boolean(INPUTS.dryRun, false),
+    region,
+  };
+}
+
+function parseRollout(inputs: Inputs): { launchTemplates: string[]; autoScalingGroups: string[] } {
   const launchTemplates = inputs.list(INPUTS.launchTemplates, { commas: true });
   const bad = launchTemplates.find((name) => !LAUNCH_TEMPLATE.test(name));
   if (bad)
@@ -114,6 +137,10 @@ export function parseInputs(inputs = new Inputs(), cwd = process.cwd()): BakeAmi
       'needs launch-templates: an instance refresh rolls out the new launch template version',
       "List the groups' launch templates in launch-templates",
     );
+  return { launchTemplates, autoScalingGroups };
+}
+
+function parseDistribution(inputs: Inputs, region: string): { shareWith: string[]; copyToRegions: string[] } {
   const shareWith = inputs.list(INPUTS.shareWith, { commas: true });
   const account = shareWith.find((id) => !/^\d{12}$/.test(id));
   if (account)
@@ -131,24 +158,5 @@ export function parseInputs(inputs = new Inputs(), cwd = process.cwd()): BakeAmi
         ? `includes the build region ${region}`
         : `has an invalid region name: '${badRegion}'`,
     );
-  return {
-    template,
-    packer,
-    baseAmi: parseBaseAmiSelector(baseAmiText, INPUTS.baseAmi),
-    baseAmiText,
-    namePrefix: validateNamePrefix(inputs.string(INPUTS.namePrefix, 'ecs-node'), INPUTS.namePrefix),
-    vars,
-    playbooksPointer,
-    skipIfUnchanged: inputs.boolean(INPUTS.skipIfUnchanged, true),
-    keep: inputs.integer(INPUTS.keep, { default: 5, min: 1, max: 1000 }),
-    launchTemplates,
-    autoScalingGroups,
-    minHealthyPercent: inputs.integer(INPUTS.minHealthyPercent, { default: 90, min: 0, max: 100 }),
-    waitForRefresh: inputs.boolean(INPUTS.waitForRefresh, false),
-    refreshTimeout: inputs.duration(INPUTS.refreshTimeout, { default: '60m', min: 60_000 }),
-    shareWith,
-    copyToRegions,
-    dryRun: inputs.boolean(INPUTS.dryRun, false),
-    region,
-  };
+  return { shareWith, copyToRegions };
 }
