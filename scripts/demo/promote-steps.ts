@@ -56,8 +56,11 @@ export function promoteStep(options: PromoteStepOptions): DemoStep {
     keyOutputs: (run) => {
       if (!run) return [];
       const blocked = parseJson(`{"list":${run.outputs['blocked-by'] || '[]'}}`).list as string[] | undefined;
+      const previous = Object.values(parseJson(run.outputs['previous-task-definition-arns']));
+      const before = [...new Set(previous.map((arn) => shortArn(String(arn))))].join(', ');
       return [
         `revision ${shortArn(run.outputs['task-definition-arn'])}`,
+        ...(before && !blocked?.length ? [`${names.cluster(to)} was on ${before}`] : []),
         ...(blocked && blocked.length > 0 ? [`blocked-by ${blocked.join(', ')}`] : []),
       ];
     },
