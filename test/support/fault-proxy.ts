@@ -2,8 +2,10 @@
  * A fault-injecting HTTP proxy between the actions and the emulator. For a chosen share of
  * requests (seeded, so a run can be repeated) it answers the way AWS does when it is unhappy:
  * a throttle in the shape of the request's protocol (JSON `ThrottlingException`, EC2
- * `RequestLimitExceeded`, query `Throttling`, S3 `SlowDown`), a 500 or 503, a dropped
- * connection, or extra latency before forwarding.
+ * `RequestLimitExceeded`, query `Throttling`, S3 `SlowDown`), a 500 or 503 (InternalError /
+ * ServiceUnavailable in the same shapes), a dropped connection, or extra latency before
+ * forwarding. It also keeps a log of every request (operation, service, fault), so tests can
+ * tell which calls an action made.
  */
 import {
   createServer,
@@ -38,9 +40,22 @@ export interface RequestInfo {
   protocol: 'json' | 'ec2' | 'query' | 'rest-xml' | 'other';
 }
 
+/** One request the proxy saw, in arrival order. */
+export interface RequestRecord extends RequestInfo {
+  /** The API operation: `DescribeServices` (JSON target or query Action), or `GET`/`PUT`/… for S3. */
+  operation: string;
+  /** The fault answered instead of forwarding, if any. */
+  fault?: FaultKind;
+  /** When the request arrived and when its answer was finished (ms since the epoch). */
+  at: number;
+  doneAt?: number;
+}
+
 export interface FaultProxy {
   endpoint: string;
   stats: { requests: number; faulted: Record<FaultKind, number>; byService: Record<string, number> };
+  /** Every request seen (emulator control calls included), oldest first. */
+  log: RequestRecord[];
   /** Changes the fault rate for later requests (e.g. 1 to fault everything). */
   setRate(rate: number): void;
   stop(): Promise<void>;
@@ -72,35 +87,112 @@ export function classify(method: string, path: string, headers: IncomingMessage[
   return { method, path, service, protocol };
 }
 
-/** The throttling answer AWS gives for this protocol: status, content type and body. */
-export function throttleResponse(info: RequestInfo, jsonContentType = 'application/x-amz-json-1.1') {
-  const requestId = 'fault-proxy-throttle';
+/** An error answer in the shape of the request's protocol: status, content type and body. */
+export function errorResponse(
+  info: RequestInfo,
+  error: { status: number; code: string; message: string },
+  jsonContentType = 'application/x-amz-json-1.1',
+) {
+  const requestId = 'fault-proxy-error';
+  const { status, code, message } = error;
   switch (info.protocol) {
     case 'json':
-      return {
-        status: 400,
-        type: jsonContentType,
-        body: JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }),
-      };
+      return { status, type: jsonContentType, body: JSON.stringify({ __type: code, message }) };
     case 'ec2':
       return {
-        status: 503,
+        status,
         type: 'text/xml',
-        body: `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
+        body: `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
       };
     case 'rest-xml':
       return {
-        status: 503,
+        status,
         type: 'application/xml',
-        body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>${requestId}</RequestId></Error>`,
+        body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`,
       };
     default:
       return {
-        status: 400,
+        status,
         type: 'text/xml',
-        body: `<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        body: `<ErrorResponse><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
       };
   }
+}
+
+/** The throttling answer AWS gives for this protocol: status, content type and body. */
+export function throttleResponse(info: RequestInfo, jsonContentType = 'application/x-amz-json-1.1') {
+  switch (info.protocol) {
+    case 'json':
+      return errorResponse(
+        info,
+        { status: 400, code: 'ThrottlingException', message: 'Rate exceeded' },
+        jsonContentType,
+      );
+    case 'ec2':
+      return errorResponse(info, {
+        status: 503,
+        code: 'RequestLimitExceeded',
+        message: 'Request limit exceeded.',
+      });
+    case 'rest-xml':
+      return errorResponse(info, {
+        status: 503,
+        code: 'SlowDown',
+        message: 'Please reduce your request rate.',
+      });
+    default:
+      return errorResponse(info, { status: 400, code: 'Throttling', message: 'Rate exceeded' });
+  }
+}
+
+/** The 500 (`server-error`) or 503 (`unavailable`) answer of the request's service. */
+export function serverErrorResponse(
+  info: RequestInfo,
+  kind: 'server-error' | 'unavailable',
+  jsonContentType = 'application/x-amz-json-1.1',
+) {
+  const s3 = info.protocol === 'rest-xml';
+  const ec2 = info.protocol === 'ec2';
+  return kind === 'server-error'
+    ? errorResponse(
+        info,
+        {
+          status: 500,
+          code: s3 || ec2 ? 'InternalError' : 'InternalFailure',
+          message: 'We encountered an internal error. Please try again.',
+        },
+        jsonContentType,
+      )
+    : errorResponse(
+        info,
+        {
+          status: 503,
+          code: ec2 ? 'Unavailable' : 'ServiceUnavailable',
+          message: 'Service is unable to handle request.',
+        },
+        jsonContentType,
+      );
+}
+
+/** The operation a request calls: JSON `X-Amz-Target`, query `Action=`, else the HTTP method. */
+export function operationOf(info: RequestInfo, headers: IncomingMessage['headers'], body: Buffer): string {
+  const target = headers['x-amz-target'];
+  if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
+  if (info.protocol === 'query' || info.protocol === 'ec2') {
+    const action = new URLSearchParams(body.toString('utf8')).get('Action');
+    if (action) return action;
+  }
+  return info.method;
+}
+
+/**
+ * True for calls that only read: S3 GET/HEAD, and Describe/List/Get calls of the other APIs
+ * (STS GetCallerIdentity included). Everything else may change AWS state.
+ */
+export function isReadOperation(record: Pick<RequestRecord, 'protocol' | 'service' | 'operation'>): boolean {
+  if (record.protocol === 'rest-xml' || record.service === 's3')
+    return ['GET', 'HEAD'].includes(record.operation);
+  return /^(Describe|List|Get|BatchGet)/.test(record.operation);
 }
 
 const ALL_FAULTS: FaultKind[] = ['throttle', 'server-error', 'unavailable', 'drop', 'latency'];
@@ -119,6 +211,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     faulted: { throttle: 0, 'server-error': 0, unavailable: 0, drop: 0, latency: 0 },
     byService: {},
   };
+  const log: RequestRecord[] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const upstream = httpRequest(
@@ -140,10 +233,18 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const info = classify(req.method ?? 'GET', req.url ?? '/', req.headers);
       stats.requests++;
       stats.byService[info.service ?? 'other'] = (stats.byService[info.service ?? 'other'] ?? 0) + 1;
+      const record: RequestRecord = {
+        ...info,
+        operation: operationOf(info, req.headers, body),
+        at: Date.now(),
+      };
+      log.push(record);
+      res.on('close', () => (record.doneAt = Date.now()));
       const faulted = applies(info) && random() < rate;
       if (!faulted) return forward(req, res, body);
       const kind = faults[Math.floor(random() * faults.length)];
       stats.faulted[kind]++;
+      record.fault = kind;
       switch (kind) {
         case 'throttle': {
           const answer = throttleResponse(
@@ -157,9 +258,18 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           return res.end(answer.body);
         }
         case 'server-error':
-        case 'unavailable':
-          res.writeHead(kind === 'server-error' ? 500 : 503, { 'content-type': 'text/plain' });
-          return res.end(kind === 'server-error' ? 'Internal Server Error' : 'Service Unavailable');
+        case 'unavailable': {
+          const answer = serverErrorResponse(
+            info,
+            kind,
+            String(req.headers['content-type'] ?? 'application/x-amz-json-1.1'),
+          );
+          res.writeHead(answer.status, {
+            'content-type': answer.type,
+            'x-amzn-requestid': 'fault-proxy-error',
+          });
+          return res.end(answer.body);
+        }
         case 'drop':
           return req.socket.destroy();
         case 'latency':
@@ -172,6 +282,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stats,
+    log,
     setRate: (next) => void (rate = next),
     stop: () =>
       new Promise((resolve) => {
