@@ -4,119 +4,21 @@
  * red step), GitHub Deployment requests against a local stand-in for the API, and outputs on
  * every path. Each test builds its own clusters and alarms, so tests do not share state.
  */
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  DescribeServicesCommand,
-  ECSClient,
   ListTagsForResourceCommand,
   ListTaskDefinitionsCommand,
-  RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ClientFactory } from '../../src/shared/aws/client-factory';
 import { emulatorEnv, runAction, type ActionRun } from '../support/action-runner';
+import { MIN, digest, promoteFixtures } from '../support/fixtures/promote';
 
 const env = emulatorEnv();
 Object.assign(process.env, env); // credentials for the test's own clients
-const factory = new ClientFactory({ action: 'e2e', region: 'us-east-1', env });
-const ecs = factory.create(ECSClient, 'ECS');
-const cloudwatch = factory.create(CloudWatchClient, 'CLOUDWATCH');
-const digest = (n: number) => `registry.example.com/shop/web@sha256:${String(n).repeat(64).slice(0, 64)}`;
-const MIN = 60_000;
+const { ecs, cloudwatch, register, backdate, alarm, fixture, inputs, primary } = promoteFixtures(env);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Fixture {
-  id: string;
-  source: string;
-  target: string;
-  oldArn: string;
-  newArn: string;
-  gateAlarms: string[];
-  targetAlarm: string;
-}
-
-async function register(family: string, image: string): Promise<string> {
-  const response = await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family,
-      containerDefinitions: [{ name: 'web', image, memory: 128, essential: true }],
-    }),
-  );
-  return response.taskDefinition!.taskDefinitionArn!;
-}
-
-async function alarm(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', minutesAgo?: number) {
-  await cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'Shop',
-      MetricName: 'Errors',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    }),
-  );
-  if (state !== 'INSUFFICIENT_DATA') await backdate(name, state, minutesAgo ?? 0);
-}
-
-/** Sets an alarm's state as of `minutesAgo` (the emulator's test control), so soaks need no waiting. */
-async function backdate(name: string, state: string, minutesAgo: number): Promise<void> {
-  const response = await fetch(`${env.AWS_ENDPOINT_URL}/emulator-api/alarm-state`, {
-    method: 'POST',
-    body: JSON.stringify({
-      region: 'us-east-1',
-      alarmName: name,
-      state,
-      timestamp: new Date(Date.now() - minutesAgo * MIN).toISOString(),
-    }),
-  });
-  expect(response.status).toBe(200);
-}
-
-/** stage-<id>/web on a new digest-pinned revision, prod-<id>/web on an old one, alarms OK for 2 h. */
-async function fixture(id: string, options: { image?: string } = {}): Promise<Fixture> {
-  const source = `stage-${id}`;
-  const target = `prod-${id}`;
-  await ecs.send(new CreateClusterCommand({ clusterName: source }));
-  await ecs.send(new CreateClusterCommand({ clusterName: target }));
-  const oldArn = await register(`shop-${id}`, digest(1));
-  const newArn = await register(`shop-${id}`, options.image ?? digest(2));
-  const service = (cluster: string, taskDefinition: string) =>
-    ecs.send(new CreateServiceCommand({ cluster, serviceName: 'web', taskDefinition, desiredCount: 2 }));
-  await service(target, oldArn);
-  await service(source, newArn);
-  const gateAlarms = [`${source}-web-5xx`, `${source}-web-latency`];
-  for (const name of gateAlarms) await alarm(name, 'OK', 120);
-  const targetAlarm = `${target}-web-5xx`;
-  await alarm(targetAlarm, 'OK', 120);
-  return { id, source, target, oldArn, newArn, gateAlarms, targetAlarm };
-}
-
-function inputs(f: Fixture, extra: Record<string, string> = {}) {
-  return {
-    'source-cluster': f.source,
-    'target-cluster': f.target,
-    services: 'web',
-    'gate-alarms': `prefix:${f.source}-web-`,
-    'target-alarms': f.targetAlarm,
-    soak: '1s',
-    bake: '2s',
-    'poll-interval': '1s',
-    timeout: '60s',
-    ...extra,
-  };
-}
-
-async function primary(cluster: string) {
-  const service = (await ecs.send(new DescribeServicesCommand({ cluster, services: ['web'] }))).services![0];
-  return service.deployments!.find((d) => d.status === 'PRIMARY')!;
-}
 
 async function revisionCount(id: string): Promise<number> {
   const list = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: `shop-${id}` }));
