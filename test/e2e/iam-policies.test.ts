@@ -68,6 +68,9 @@ function calledActions(action: string): Set<string> {
     ))
       for (const name of match[1].split(',').map((part) => part.trim().split(/\s+as\s+/)[0]))
         origin.set(name, match[2]);
+    // bake-ami's own EC2 Query client (src/shared/ami/ec2) names operations as strings: call('CopyImage', …).
+    if (file.includes(`${path.sep}ami${path.sep}ec2${path.sep}`))
+      for (const match of text.matchAll(/\bcall\(\s*'([A-Z][A-Za-z0-9]+)'/g)) actions.add(`ec2:${match[1]}`);
     for (const match of text.matchAll(/new\s+([A-Za-z0-9]+)Command\s*\(/g)) {
       const pkg = origin.get(`${match[1]}Command`);
       if (!pkg)

@@ -337,6 +337,7 @@ describeIfBuilt('promote')('iam/promote.json', () => {
       AccountId: ACCOUNT_ID,
       SourceCluster: source,
       TargetCluster: target,
+      EventsRoleName: 'iam-shop-scheduler',
     });
     const inputs = {
       'source-cluster': source,

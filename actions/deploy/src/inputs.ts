@@ -1,7 +1,10 @@
 import type { TaskOverride } from '@aws-sdk/client-ecs';
 import { resolveRegion } from '../../../src/shared/aws/region';
 import { toTaskOverride } from '../../../src/shared/ecs/pre-deploy-task';
-import type { ScheduledTaskSelection } from '../../../src/shared/ecs/scheduled-tasks';
+import {
+  parseScheduledTaskSelection,
+  type ScheduledTaskSelection,
+} from '../../../src/shared/ecs/scheduled-tasks';
 import { InputError } from '../../../src/shared/runtime/errors';
 import { Inputs } from '../../../src/shared/runtime/inputs';
 
@@ -93,20 +96,6 @@ export function parseImages(lines: string[]): Record<string, string> {
   return images;
 }
 
-function scheduledTasks(inputs: Inputs): ScheduledTaskSelection {
-  const list = inputs.list(INPUTS.scheduledTasks, { commas: true });
-  if (list.length === 0 || (list.length === 1 && list[0].toLowerCase() === 'auto')) return { mode: 'auto' };
-  if (list.length === 1 && list[0].toLowerCase() === 'none') return { mode: 'none' };
-  const bad = list.find((rule) => !/^[.\-_A-Za-z0-9]{1,64}$/.test(rule));
-  if (bad)
-    throw new InputError(
-      INPUTS.scheduledTasks,
-      `has '${bad}', which is not an EventBridge rule name`,
-      'Give auto, none, or rule names',
-    );
-  return { mode: 'rules', rules: list };
-}
-
 function source(inputs: Inputs): DeploySource {
   const file = inputs.optional(INPUTS.taskDefinition);
   const arn = inputs.optional(INPUTS.taskDefinitionArn);
@@ -173,7 +162,7 @@ export function parseInputs(inputs = new Inputs()): DeployInputs {
     pollIntervalMs: inputs.duration(INPUTS.pollInterval, { default: '10s', min: 100, max: 300_000 }),
     rollback: inputs.choice(INPUTS.rollback, ['auto', 'none'] as const, 'auto'),
     alarms: inputs.list(INPUTS.alarms, { commas: true }),
-    scheduledTasks: scheduledTasks(inputs),
+    scheduledTasks: parseScheduledTaskSelection(inputs, INPUTS.scheduledTasks),
     preDeployTask: inputs.json(INPUTS.preDeployTask, toTaskOverride),
     dryRun: inputs.boolean(INPUTS.dryRun, false),
     region: resolveRegion(inputs.optional(INPUTS.region)),

@@ -23,6 +23,7 @@ describe('parseInputs', () => {
       allowTags: false,
       github: undefined,
       dryRun: false,
+      scheduledTasks: { mode: 'auto' },
       region: 'eu-west-1',
     });
   });
@@ -60,8 +61,20 @@ describe('parseInputs', () => {
     [{ 'insufficient-data': 'ignore' }, "Input 'insufficient-data' must be one of block, allow"],
     [{ wait: 'false', 'target-alarms': 'x' }, "Input 'wait' is false, but the bake watches target-alarms"],
     [{ 'poll-interval': '10ms' }, "Input 'poll-interval' must be at least"],
+    [
+      { 'scheduled-tasks': 'nightly report' },
+      "Input 'scheduled-tasks' has 'nightly report', which is not an EventBridge rule name",
+    ],
   ])('%p → %s', (values, message) => {
     expect(() => parse(values)).toThrow(message);
+  });
+
+  it.each([
+    ['none', { mode: 'none' }],
+    ['AUTO', { mode: 'auto' }],
+    ['nightly-report, hourly.sync', { mode: 'rules', rules: ['nightly-report', 'hourly.sync'] }],
+  ])('scheduled-tasks %p → %p', (text, selection) => {
+    expect(parse({ 'scheduled-tasks': text }).scheduledTasks).toEqual(selection);
   });
 
   it('allows wait: false when there is nothing to bake', () => {

@@ -1,6 +1,10 @@
 import { resolveRegion } from '../../../src/shared/aws/region';
 import { parseAlarmSelector, type AlarmSelector } from '../../../src/shared/alarms/fetch';
 import type { InsufficientDataPolicy } from '../../../src/shared/alarms/gate';
+import {
+  parseScheduledTaskSelection,
+  type ScheduledTaskSelection,
+} from '../../../src/shared/ecs/scheduled-tasks';
 import { InputError } from '../../../src/shared/runtime/errors';
 import { Inputs } from '../../../src/shared/runtime/inputs';
 import { maskSecret } from '../../../src/shared/runtime/logger';
@@ -23,6 +27,7 @@ export const INPUTS = {
   githubToken: 'github-token',
   environment: 'environment',
   dryRun: 'dry-run',
+  scheduledTasks: 'scheduled-tasks',
   region: 'region',
 } as const;
 
@@ -56,6 +61,7 @@ export interface PromoteInputs {
   allowTags: boolean;
   github?: { token: string; environment: string };
   dryRun: boolean;
+  scheduledTasks: ScheduledTaskSelection;
   region: string;
 }
 
@@ -141,6 +147,7 @@ export function parseInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
     allowTags: inputs.boolean(INPUTS.allowTags, false),
     github: token ? { token, environment } : undefined,
     dryRun: inputs.boolean(INPUTS.dryRun, false),
+    scheduledTasks: parseScheduledTaskSelection(inputs, INPUTS.scheduledTasks),
     region: resolveRegion(inputs.optional(INPUTS.region), env),
   };
 }

@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ClientFactory } from '../../../src/shared/aws/client-factory';
 import { runAction } from '../../../src/shared/runtime/run-action';
 import { parseInputs, type PromoteInputs } from './inputs';
@@ -20,6 +21,7 @@ export async function run(): Promise<void> {
         ecs: factory.create(ECSClient, 'ECS'),
         elbv2: factory.create(ElasticLoadBalancingV2Client, 'ELASTIC_LOAD_BALANCING_V2'),
         cloudwatch: factory.create(CloudWatchClient, 'CLOUDWATCH'),
+        events: factory.create(EventBridgeClient, 'EVENTBRIDGE'),
       };
       await promote(clients, inputs, report, { logger });
     } finally {

@@ -6,18 +6,19 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { realClock, type Clock } from '../../../src/shared/aws/poll';
 import { bake } from '../../../src/shared/alarms/bake';
 import { checkGate } from '../../../src/shared/alarms/check-gate';
 import { fetchAlarms } from '../../../src/shared/alarms/fetch';
 import { evaluateGate } from '../../../src/shared/alarms/gate';
+import { deployRevision, rollBackServices, shortArn } from '../../../src/shared/ecs/deploy-revision';
+import { describeServicesOrFail, runningRevision } from '../../../src/shared/ecs/service-state';
 import {
-  deployRevision,
-  describeServicesOrFail,
-  rollBackServices,
-  runningRevision,
-  shortArn,
-} from '../../../src/shared/ecs';
+  familyOf,
+  findScheduledRules,
+  retargetScheduledRules,
+} from '../../../src/shared/ecs/scheduled-tasks';
 import { DeploymentFailedError, GateBlockedError } from '../../../src/shared/runtime/errors';
 import type { Logger } from '../../../src/shared/runtime/logger';
 import { finishRecord, startRecord } from './github-record';
@@ -30,6 +31,7 @@ export interface PromoteClients {
   ecs: ECSClient;
   elbv2: ElasticLoadBalancingV2Client;
   cloudwatch: CloudWatchClient;
+  events: EventBridgeClient;
 }
 
 export interface PromoteContext {
@@ -127,6 +129,14 @@ async function checkPreconditions(
   report.previous = Object.fromEntries(
     targets.map((service) => [service.serviceName ?? '', runningRevision(service).taskDefinitionArn]),
   );
+  // Found now so that a named rule without a matching target fails before anything is written.
+  if (source.taskDefinitionArn)
+    report.scheduledRules = await findScheduledRules(
+      clients.events,
+      inputs.scheduledTasks,
+      targets[0].clusterArn ?? '',
+      familyOf(source.taskDefinitionArn),
+    );
   // The bake cannot tell our damage from damage already there: refuse to deploy into a target
   // whose alarms already fire (or do not exist), as ECS's own deployment alarms would not.
   const target = await fetchAlarms(clients.cloudwatch, inputs.targetAlarms);
@@ -176,7 +186,9 @@ async function deployAndBake(
   }
   if (!inputs.wait) {
     report.result = 'promoted';
-    logger.info('Not waiting (wait: false): no bake, and the revision is not tagged as promoted');
+    logger.info(
+      'Not waiting (wait: false): no bake, scheduled tasks are not retargeted, and the revision is not tagged as promoted',
+    );
     return;
   }
   if (inputs.targetAlarms.length > 0)
@@ -190,6 +202,10 @@ async function deployAndBake(
       }),
     );
   if (report.bake?.outcome === 'alarm') await rollBackAfterBake(clients, inputs, report, { logger, clock });
+  // Scheduled tasks move only once the services run the revision and the bake passed.
+  report.retargeted = (await retargetScheduledRules(clients.events, report.scheduledRules, arn, logger)).map(
+    (r) => r.rule,
+  );
   report.tag = await tagPromotion(clients.ecs, arn, inputs.targetCluster, clock.now()).catch(
     (error: Error) => {
       // The promotion itself succeeded; a missing tag must not turn it red, but must be seen.

@@ -5,7 +5,8 @@
 import type { BakeResult } from '../../../src/shared/alarms/bake';
 import type { GateResult } from '../../../src/shared/alarms/check-gate';
 import type { AlarmVerdict } from '../../../src/shared/alarms/gate';
-import type { DeployRevisionResult } from '../../../src/shared/ecs';
+import type { DeployRevisionResult } from '../../../src/shared/ecs/deploy-revision';
+import type { ScheduledRule } from '../../../src/shared/ecs/scheduled-tasks';
 import type { GitHubRecord } from './github-record';
 import { OUTPUTS } from './inputs';
 import type { SourceState } from './source';
@@ -28,12 +29,16 @@ export interface PromotionReport {
   deploy?: DeployRevisionResult;
   bake?: BakeResult;
   rollback?: DeployRevisionResult;
+  /** EventBridge rules in the target cluster running this family, found before deploying. */
+  scheduledRules: ScheduledRule[];
+  /** The rules retargeted to the promoted revision. */
+  retargeted: string[];
   tag?: { key: string; value: string } | { error: string };
   github?: GitHubRecord;
 }
 
 export function newReport(): PromotionReport {
-  return { previous: {}, blockedBy: [], sourceProblems: [] };
+  return { previous: {}, blockedBy: [], sourceProblems: [], scheduledRules: [], retargeted: [] };
 }
 
 /** The outputs, every one set whatever happened. */

@@ -4,12 +4,12 @@
  * by digest. The rules are pure (`sourceProblems`); `readSource` only gathers the facts.
  */
 import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { shortArn } from '../../../src/shared/ecs/deploy-revision';
 import {
   describeServicesOrFail,
   primaryDeployment,
   runningRevision,
-  shortArn,
-} from '../../../src/shared/ecs';
+} from '../../../src/shared/ecs/service-state';
 import { formatDuration } from '../../../src/shared/runtime/duration';
 import { withContext } from '../../../src/shared/runtime/errors';
 

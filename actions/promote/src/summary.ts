@@ -4,7 +4,7 @@
  * the GitHub deployment link. Pure: report in, markdown out.
  */
 import type { AlarmVerdict } from '../../../src/shared/alarms/gate';
-import { renderDeployResult, shortArn } from '../../../src/shared/ecs';
+import { renderDeployResult, shortArn } from '../../../src/shared/ecs/deploy-revision';
 import { formatDuration } from '../../../src/shared/runtime/duration';
 import { Markdown, inlineCode } from '../../../src/shared/runtime/markdown';
 import type { PromoteInputs } from './inputs';
@@ -119,6 +119,16 @@ function renderRecord(markdown: Markdown, report: PromotionReport): void {
       `Tagged ${inlineCode(shortArn(report.taskDefinitionArn ?? ''))} with ${inlineCode(`${report.tag.key}=${report.tag.value}`)}`,
     );
   if (report.tag && 'error' in report.tag) facts.push(`⚠️ Not tagged: ${report.tag.error}`);
+  if (report.retargeted.length > 0)
+    facts.push(`Scheduled tasks retargeted: ${report.retargeted.map(inlineCode).join(', ')}`);
+  else if (report.scheduledRules.length > 0 && report.result !== 'dry-run')
+    facts.push(
+      `Scheduled tasks left on their revision: ${report.scheduledRules.map((r) => inlineCode(r.rule)).join(', ')}`,
+    );
+  else if (report.scheduledRules.length > 0)
+    facts.push(
+      `Would retarget scheduled tasks: ${report.scheduledRules.map((r) => inlineCode(r.rule)).join(', ')}`,
+    );
   if (report.github)
     facts.push(
       `GitHub deployment [${report.github.id}](${report.github.link}) in environment \`${report.github.environment}\`: ${report.github.state}${report.github.warning ? ` (⚠️ ${report.github.warning})` : ''}`,

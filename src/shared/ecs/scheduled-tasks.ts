@@ -5,11 +5,27 @@ import {
   type EventBridgeClient,
   type Target,
 } from '@aws-sdk/client-eventbridge';
-import { ActionError, withContext } from '../runtime/errors';
+import { ActionError, InputError, withContext } from '../runtime/errors';
+import type { Inputs } from '../runtime/inputs';
 import type { Logger } from '../runtime/logger';
 
 /** Which EventBridge rules to retarget: every matching rule, the named ones, or none. */
 export type ScheduledTaskSelection = { mode: 'auto' } | { mode: 'none' } | { mode: 'rules'; rules: string[] };
+
+/** Reads a `scheduled-tasks` input: `auto` (default), `none`, or EventBridge rule names. */
+export function parseScheduledTaskSelection(inputs: Inputs, name: string): ScheduledTaskSelection {
+  const list = inputs.list(name, { commas: true });
+  if (list.length === 0 || (list.length === 1 && list[0].toLowerCase() === 'auto')) return { mode: 'auto' };
+  if (list.length === 1 && list[0].toLowerCase() === 'none') return { mode: 'none' };
+  const bad = list.find((rule) => !/^[.\-_A-Za-z0-9]{1,64}$/.test(rule));
+  if (bad)
+    throw new InputError(
+      name,
+      `has '${bad}', which is not an EventBridge rule name`,
+      'Give auto, none, or rule names',
+    );
+  return { mode: 'rules', rules: list };
+}
 
 /** One rule whose ECS targets run the family in the cluster. */
 export interface ScheduledRule {
