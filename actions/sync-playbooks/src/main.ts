@@ -12,19 +12,16 @@ import { renderSummary } from './summary';
 export async function run(): Promise<void> {
   await runAction('Sync playbooks', async ({ logger, summary, setOutput }) => {
     const inputs = parseInputs();
-    const tree = await logger.group(`Hash ${inputs.source}`, () =>
-      readTree(inputs.source, { exclude: inputs.exclude, maxFileSize: MAX_FILE_SIZE }),
-    );
-    logger.info(
-      `${tree.files.length} files, ${tree.bytes} bytes${tree.excluded.length ? `; excluded ${tree.excluded.join(', ')}` : ''}`,
-    );
+    // Hashed while S3 is read (syncTree awaits both); a problem with the files still fails the
+    // run before any write.
+    const reading = readTree(inputs.source, { exclude: inputs.exclude, maxFileSize: MAX_FILE_SIZE });
     const factory = new ClientFactory({ action: 'sync-playbooks', region: inputs.region, logger });
     const store = new S3Store(factory.create(S3Client, 'S3'), inputs.bucket, inputs.encryption);
     const layout = layoutFor(inputs.prefix);
     const result = await syncTree({
       store,
       layout,
-      files: tree.files,
+      files: reading.then((tree) => tree.files),
       releaseId: inputs.releaseId,
       keepReleases: inputs.keepReleases,
       pruneGraceMs: inputs.pruneGraceMs,
@@ -32,6 +29,10 @@ export async function run(): Promise<void> {
       source: { repository: process.env.GITHUB_REPOSITORY, commit: process.env.GITHUB_SHA },
       logger,
     });
+    const tree = await reading;
+    logger.info(
+      `${tree.files.length} files, ${tree.bytes} bytes${tree.excluded.length ? `; excluded ${tree.excluded.join(', ')}` : ''}`,
+    );
     const pointerUri = store.uri(layout.pointerKey);
     const manifestUri = store.uri(result.manifestKey);
     setOutput(OUTPUTS.releaseId, result.releaseId);

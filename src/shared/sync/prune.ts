@@ -1,8 +1,8 @@
 import type { Logger } from '../runtime/logger';
 import { mapConcurrent } from './concurrency';
 import type { Layout } from './layout';
-import { parseManifest } from './manifest';
-import { listObjects, listReleases } from './remote-state';
+import { parseManifest, type Manifest } from './manifest';
+import { listReleases } from './remote-state';
 import { selectOrphans, selectReleases, type ListedObject, type ListedRelease } from './retention';
 import type { S3Store } from './s3-store';
 
@@ -26,23 +26,36 @@ export interface PruneOptions {
   graceMs: number;
   now: () => Date;
   logger: Logger;
+  /**
+   * The object listing read before planning. Reusing it is as safe as listing again: objects
+   * uploaded since are simply not considered (so kept), and the ones that matter, old and
+   * unreferenced, show the same either way.
+   */
+  objects: readonly ListedObject[];
+  /** Manifests already read (the current one), so they are not fetched again. */
+  knownManifests: readonly Manifest[];
 }
 
+type ManifestSummary = { created?: Date; sha256s: readonly string[] } | undefined;
+
 /**
- * Works out what to prune. Objects are listed before manifests so that a manifest written by a
- * concurrent run after our object listing still protects its objects; the grace period protects
+ * Works out what to prune. Manifests are listed fresh, after this run's pointer write, so that a
+ * manifest a concurrent run wrote meanwhile protects its objects; the grace period protects
  * objects uploaded but not yet referenced. Every manifest is read: retention orders them by the
  * creation time they record, and kept ones say which objects are referenced.
  */
 export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
   const { store, layout, publishing } = options;
-  const objects = await listObjects(store, layout);
   const listed = await listReleases(store, layout);
-  const contents = new Map<string, { created?: Date; sha256s: readonly string[] } | undefined>();
-  await mapConcurrent(listed, 8, async (release) =>
-    contents.set(release.key, await readManifest(store, release.key)),
+  const contents = new Map<string, ManifestSummary>(
+    options.knownManifests.map((manifest) => [layout.manifestKey(manifest.release), summarise(manifest)]),
   );
-  if (!contents.has(publishing.key)) {
+  await mapConcurrent(
+    listed.filter((release) => !contents.has(release.key)),
+    8,
+    async (release) => contents.set(release.key, await readManifest(store, release.key)),
+  );
+  if (!listed.some((release) => release.key === publishing.key)) {
     listed.push({ key: publishing.key, release: publishing.release, lastModified: options.now() });
     contents.set(publishing.key, { created: options.now(), sha256s: publishing.sha256s });
   }
@@ -52,8 +65,8 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
     `releases: keep ${keep.map(describe).join(', ') || 'none'}; drop ${drop.map(describe).join(', ') || 'none'}`,
   );
   const referenced = new Set(publishing.sha256s);
-  const unreadable = keep.filter((release) => !contents.get(release.key));
   keep.forEach((release) => contents.get(release.key)?.sha256s.forEach((sha) => referenced.add(sha)));
+  const unreadable = keep.filter((release) => !contents.get(release.key));
   if (unreadable.length > 0) {
     const reason = `kept manifest ${store.uri(unreadable[0].key)} could not be read`;
     options.logger.warning(`Not deleting objects: ${reason}`);
@@ -61,26 +74,31 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
   }
   return {
     releases: drop,
-    objects: selectOrphans({ objects, referenced, now: options.now(), graceMs: options.graceMs }),
+    objects: selectOrphans({
+      objects: options.objects,
+      referenced,
+      now: options.now(),
+      graceMs: options.graceMs,
+    }),
   };
 }
 
-async function readManifest(
-  store: S3Store,
-  key: string,
-): Promise<{ created?: Date; sha256s: string[] } | undefined> {
+async function readManifest(store: S3Store, key: string): Promise<ManifestSummary> {
   const object = await store.get(key);
   if (!object) return undefined;
   try {
-    const manifest = parseManifest(object.text);
-    const created = manifest.created ? new Date(manifest.created) : undefined;
-    return {
-      created: created && !Number.isNaN(created.getTime()) ? created : undefined,
-      sha256s: manifest.files.map((file) => file.sha256),
-    };
+    return summarise(parseManifest(object.text));
   } catch {
     return undefined;
   }
+}
+
+function summarise(manifest: Manifest): ManifestSummary {
+  const created = manifest.created ? new Date(manifest.created) : undefined;
+  return {
+    created: created && !Number.isNaN(created.getTime()) ? created : undefined,
+    sha256s: manifest.files.map((file) => file.sha256),
+  };
 }
 
 /** Deletes the dropped manifests first, then the orphaned objects: no manifest ever dangles. */

@@ -10,7 +10,8 @@ import { ActionError } from '../runtime/errors';
 export interface SyncOptions {
   store: S3Store;
   layout: Layout;
-  files: readonly UploadFile[];
+  /** The local files; a promise so that hashing overlaps reading what S3 holds. */
+  files: readonly UploadFile[] | Promise<readonly UploadFile[]>;
   releaseId?: string;
   keepReleases: number;
   pruneGraceMs: number;
@@ -39,11 +40,20 @@ export interface SyncResult {
 export async function syncTree(options: SyncOptions): Promise<SyncResult> {
   const { store, layout, logger } = options;
   const now = options.now ?? (() => new Date());
-  const remote = await logger.group('Read the published state', () => readRemoteState(store, layout, logger));
+  // Hashing is disk-bound and reading S3 network-bound: do both at once. A problem with the
+  // files (they are validated while hashed) wins over an S3 error; nothing is written either way.
+  const [filesResult, remoteResult] = await Promise.allSettled([
+    Promise.resolve(options.files),
+    logger.group('Read the published state', () => readRemoteState(store, layout, logger)),
+  ]);
+  if (filesResult.status === 'rejected') throw filesResult.reason;
+  if (remoteResult.status === 'rejected') throw remoteResult.reason;
+  const files = filesResult.value;
+  const remote = remoteResult.value;
   let plan: SyncPlan<UploadFile>;
   try {
     plan = planSync({
-      files: options.files,
+      files,
       current: remote.current,
       existingObjects: new Set(remote.objects.map((object) => object.sha256)),
       releaseId: options.releaseId,
@@ -89,6 +99,11 @@ export async function syncTree(options: SyncOptions): Promise<SyncResult> {
       graceMs: options.pruneGraceMs,
       now,
       logger,
+      objects: remote.objects,
+      knownManifests: [
+        ...(remote.current ? [remote.current.manifest] : []),
+        ...(published?.pointerMoved ? [plan.manifest] : []),
+      ],
     });
     if (!options.dryRun) await applyPrune(store, pruning, logger);
     return pruning;

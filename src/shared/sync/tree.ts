@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FileError } from '../runtime/errors';
 import { mapConcurrent } from './concurrency';
@@ -59,12 +59,12 @@ export async function readTree(source: string, options: TreeOptions): Promise<Lo
     excluded,
     maxFileSize: options.maxFileSize,
   });
-  const files = await mapConcurrent(found, options.concurrency ?? 8, async (file) => ({
+  const files = await mapConcurrent(found, options.concurrency ?? 16, async (file) => ({
     path: file.path,
     absolutePath: file.absolutePath,
     size: file.size,
     mode: file.executable ? ('0755' as const) : ('0644' as const),
-    sha256: await hashFile(file.absolutePath),
+    sha256: await hashFile(file.absolutePath, file.size),
   }));
   files.sort((a, b) => compareStrings(a.path, b.path));
   return { files, excluded: excluded.sort(compareStrings), bytes: files.reduce((sum, f) => sum + f.size, 0) };
@@ -134,8 +134,15 @@ async function resolveLink(absolute: string, relPath: string, root: string): Pro
   return real;
 }
 
+/** Files up to this size are read whole: for small files a stream costs more than the hashing. */
+const STREAM_ABOVE = 1024 * 1024;
+
 /** SHA-256 of a file's contents, hex. */
-export function hashFile(file: string): Promise<string> {
+export async function hashFile(file: string, size = Infinity): Promise<string> {
+  if (size <= STREAM_ABOVE)
+    return createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     createReadStream(file)
