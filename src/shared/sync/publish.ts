@@ -67,12 +67,15 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   if (!plan.changed) return result;
   const manifestText = serializeManifest(plan.manifest);
   const manifestKey = layout.manifestKey(plan.releaseId);
-  result.manifestReused = !(await store.put(manifestKey, manifestText, hexToBase64(sha256Hex(manifestText)), {
+  let manifestSha = sha256Hex(manifestText);
+  result.manifestReused = !(await store.put(manifestKey, manifestText, hexToBase64(manifestSha), {
     ifNoneMatch: '*',
   }));
-  if (result.manifestReused) await checkExistingManifest(store, manifestKey, plan);
+  // A manifest left by an earlier (perhaps killed) run is kept as it is; its bytes differ from
+  // ours (its `created` time), so the pointer must carry the sha256 of what is really stored.
+  if (result.manifestReused) manifestSha = await checkExistingManifest(store, manifestKey, plan);
   logger.info(`${result.manifestReused ? 'Reused' : 'Wrote'} manifest ${store.uri(manifestKey)}`);
-  return { ...result, ...(await movePointer(options, manifestKey, sha256Hex(manifestText))) };
+  return { ...result, ...(await movePointer(options, manifestKey, manifestSha)) };
 }
 
 async function uploadObjects(options: PublishOptions): Promise<number> {
@@ -93,8 +96,12 @@ async function uploadObjects(options: PublishOptions): Promise<number> {
   return outcomes.filter((written) => !written).length;
 }
 
-/** A manifest key that already exists must describe exactly this tree. */
-async function checkExistingManifest(store: S3Store, key: string, plan: SyncPlan<UploadFile>): Promise<void> {
+/** A manifest key that already exists must describe exactly this tree; returns its sha256. */
+async function checkExistingManifest(
+  store: S3Store,
+  key: string,
+  plan: SyncPlan<UploadFile>,
+): Promise<string> {
   const existing = await store.get(key);
   let same = false;
   try {
@@ -107,6 +114,7 @@ async function checkExistingManifest(store: S3Store, key: string, plan: SyncPlan
       `Release '${plan.releaseId}' already exists at ${store.uri(key)} with different content. Releases are immutable: give a new release-id (or leave it empty to derive one from the content).`,
       { title: 'Release already exists' },
     );
+  return sha256Hex((existing as { text: string }).text);
 }
 
 async function movePointer(
