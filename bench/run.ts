@@ -19,9 +19,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { emulatorEnv } from '../test/support/action-runner';
 import { startEmulator } from '../test/support/emulator';
-import { benchDeploy, renderBenchTable } from './deploy/deploy-bench';
+import { benchDeploy, renderBenchTable, type BenchRow } from './deploy/deploy-bench';
 import { benchGate } from './promote/gate-bench';
-import { machine } from './report';
+import { machine, ratio } from './report';
 import { baselineSubject, benchStartup, ourSubjects } from './startup/run';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -108,6 +108,23 @@ async function syncSection(rounds: number): Promise<string> {
   );
 }
 
+/** actions/deploy ÷ AWS CLI per size, from the same run's rows. */
+function deployRatios(rows: BenchRow[]): string {
+  const lines = [...new Set(rows.map((row) => row.services))].map((services) => {
+    const ours = rows.find((row) => row.services === services && row.tool === 'actions/deploy');
+    const cli = rows.find((row) => row.services === services && row.tool === 'aws cli');
+    if (!ours || !cli) return `| ${services} | n/a | n/a | n/a |`;
+    return `| ${services} | ${ratio(ours.requests, cli.requests)} | ${ratio(ours.wallMs, cli.wallMs)} | ${ratio(ours.detectionMs, cli.detectionMs)} |`;
+  });
+  return [
+    'Ratios, actions/deploy ÷ AWS CLI (below 1: ours is fewer or faster). actions/deploy sends more requests because it also finds the ALB targets of the new tasks and waits for them to be healthy, which the CLI waiter never looks at.',
+    '',
+    '| Services | Requests | Wall time | Detection latency |',
+    '| ---: | ---: | ---: | ---: |',
+    ...lines,
+  ].join('\n');
+}
+
 function awsCliVersion(): string {
   const version = spawnSync('aws', ['--version'], { encoding: 'utf8' });
   return version.status === 0 ? `${version.stdout}${version.stderr}`.trim() : 'not installed';
@@ -166,6 +183,7 @@ async function main(): Promise<void> {
         'npx tsx bench/deploy/run.ts 1 5 20',
         [
           'The AWS CLI path is `aws ecs register-task-definition`, `aws ecs update-service` per service and `aws ecs wait services-stable`.',
+          deployRatios(deployRows),
         ],
       ),
     );
