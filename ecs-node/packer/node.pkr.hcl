@@ -20,6 +20,10 @@ packer {
 locals {
   # sync-playbooks writes <prefix>/current.json; ecs-node-sync is pointed at <prefix>.
   playbooks_source = trimsuffix(var.playbooks_pointer, "/current.json")
+  # bake-ami names the image <name-prefix>-<YYYYMMDD>-<HHMMSS>-<fingerprint[0:12]>. Tagging the
+  # prefix at build time (no extra variable needed) means an image whose bake-ami run died
+  # before its own tagging is still found by the prefix tag, like every other image it built.
+  name_prefix = regex_replace(var.ami_name, "-[0-9]{8}-[0-9]{6}-[0-9a-f]{12}$", "")
 }
 
 source "amazon-ebs" "node" {
@@ -54,13 +58,17 @@ source "amazon-ebs" "node" {
   run_tags = {
     Name = "packer ${var.ami_name}"
   }
+  # bake-ami adds its other tags (build time, source commit, playbook release…) after Packer.
   tags = {
     Name                   = var.ami_name
+    "bake-ami:name-prefix" = local.name_prefix
     "bake-ami:fingerprint" = var.fingerprint
     "bake-ami:base-ami-id" = var.base_ami
   }
   snapshot_tags = {
-    Name = var.ami_name
+    Name                   = var.ami_name
+    "bake-ami:name-prefix" = local.name_prefix
+    "bake-ami:fingerprint" = var.fingerprint
   }
 }
 

@@ -34,6 +34,10 @@ variable "region" {
   default = env("AWS_REGION")
 }
 
+locals {
+  name_prefix = regex_replace(var.ami_name, "-[0-9]{8}-[0-9]{6}-[0-9a-f]{12}$", "")
+}
+
 variable "ec2_endpoint" {
   type        = string
   description = "The emulator's address, e.g. http://127.0.0.1:5000."
@@ -60,6 +64,7 @@ source "amazon-ebs" "node" {
 
   tags = {
     Name                   = var.ami_name
+    "bake-ami:name-prefix" = local.name_prefix
     "bake-ami:fingerprint" = var.fingerprint
   }
 }
