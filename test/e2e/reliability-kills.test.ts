@@ -196,6 +196,7 @@ describe('bake-ami killed after Packer finished', () => {
     expect(rerun.outputs).toMatchObject({ 'ami-id': bake.imageId, skipped: 'true' });
     expect(rerun.log).toContain(`Image ${bake.imageId} (`);
     expect((await imagesNamed(ec2, prefix)).map((image) => image.id)).toEqual([bake.imageId]);
+    return rerun;
   }
 
   it('re-runs by finding the image by its fingerprint, without running Packer (killed after tagging)', async () => {
@@ -220,16 +221,21 @@ describe('bake-ami killed after Packer finished', () => {
     await expectRerunReuses('kill-tagged', bake);
   });
 
-  // KNOWN BUG (reported): Packer's image carries only the template's tags (Name, fingerprint,
-  // base image); bake-ami adds bake-ami:name-prefix after Packer exits, and listBakedImages
-  // (src/shared/ami/images.ts) finds images by that tag. A kill in between leaves an image the
-  // re-run cannot see: it bakes again, and the orphan is never pruned. Remove `.failing` once
-  // fixed.
-  it.failing(
-    're-runs by finding the image by its fingerprint when killed the moment Packer exits',
-    async () => {
-      const bake = await killedBake('kill-now', 0);
-      await expectRerunReuses('kill-now', bake);
-    },
-  );
+  // Packer's image carries only the template's tags (Name, fingerprint, base image; this
+  // template has no prefix tag): the kill lands before bake-ami tags it. The re-run finds it by
+  // the name bake-ami gave it and its fingerprint tag, and adopts it, completing the tags.
+  it('re-runs by finding the image by its fingerprint when killed the moment Packer exits', async () => {
+    const bake = await killedBake('kill-now', 0);
+    const [before] = await imagesNamed(ec2, 'kill-now');
+    expect(before.tags['bake-ami:name-prefix']).toBeUndefined();
+    const rerun = await expectRerunReuses('kill-now', bake);
+    expect(rerun.log).toContain(`Adopted ${bake.imageId} (${before.name}) from an interrupted run`);
+    const [after] = await imagesNamed(ec2, 'kill-now');
+    expect(after.tags).toMatchObject({
+      'bake-ami:name-prefix': 'kill-now',
+      'bake-ami:fingerprint': before.tags['bake-ami:fingerprint'],
+      'bake-ami:base-ami-id': before.tags['bake-ami:base-ami-id'],
+      'bake-ami:build-time': expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
 });

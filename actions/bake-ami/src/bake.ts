@@ -15,13 +15,7 @@ import {
   releaseFingerprintPart,
   type PlaybooksRelease,
 } from '../../../src/shared/ami/playbooks-release';
-import {
-  describeImage,
-  findByFingerprint,
-  listBakedImages,
-  listOwnImages,
-  tagImage,
-} from '../../../src/shared/ami/images';
+import { listBakedImages, listOwnImages } from '../../../src/shared/ami/images';
 import {
   describeLaunchTemplate,
   type LaunchTemplateChange,
@@ -30,12 +24,13 @@ import {
 import { describeGroups, groupTemplateIndex } from '../../../src/shared/ami/instance-refresh';
 import { applyPrune, planPrune } from '../../../src/shared/ami/prune';
 import type { RetentionPlan } from '../../../src/shared/ami/retention';
-import { buildTags } from '../../../src/shared/ami/tags';
 import { loadTemplate, type PackerTemplate } from '../../../src/shared/packer/template';
+import type { Clock } from '../../../src/shared/aws/poll';
 import type { Logger } from '../../../src/shared/runtime';
 import type { BakeAmiInputs } from './inputs';
 import { buildImage } from './build';
 import { distribute, type CopyResult } from './distribute';
+import { findReusableImage, tagBakedImage, type ReusedImage } from './reuse';
 import { rollOut, type RefreshResult } from './roll-out';
 
 export interface BakeClients {
@@ -54,7 +49,7 @@ export interface BakeResult {
   template: PackerTemplate;
   fingerprint: string;
   /** The image this run built or matched; undefined id in dry-run when a build would run. */
-  image: { id?: string; name: string; skipped: boolean; buildMs?: number };
+  image: { id?: string; name: string; skipped: boolean; adopted: boolean; buildMs?: number };
   copies: CopyResult[];
   launchTemplates: LaunchTemplateChange[];
   refreshes: RefreshResult[];
@@ -68,6 +63,8 @@ export interface BakeEnvironment {
   cwd: string;
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  /** For waiting on a pending image; real time when unset. */
+  clock?: Clock;
   /** Called as soon as an output is known, so a later failure keeps it. */
   output: (name: string, value: string | number | boolean | object) => void;
 }
@@ -113,42 +110,24 @@ async function readRolloutTargets(
 }
 
 /**
- * The image of this run: an available one with the same fingerprint, else a new Packer build,
+ * The image of this run: the reused one (see `findReusableImage`), else a new Packer build,
  * tagged with its snapshots. Undefined in a dry run that would build.
  */
 async function obtainImage(
   inputs: BakeAmiInputs,
   environment: BakeEnvironment,
   build: BuildInputs,
-  match: Image | undefined,
+  reused: ReusedImage | undefined,
   buildTime: Date,
 ): Promise<{ image?: Image; buildMs?: number }> {
-  const { clients, logger } = environment;
-  if (match) {
-    logger.info(
-      `Image ${match.ImageId} (${match.Name}) already has fingerprint ${build.fingerprint}: not running Packer`,
-    );
-    return { image: match };
-  }
+  if (reused) return { image: reused.image };
   if (inputs.dryRun) return {};
   const built = await buildImage(inputs, environment, {
     ...build,
     name: amiName(inputs.namePrefix, build.fingerprint, buildTime),
   });
-  const tags = buildTags({
-    namePrefix: inputs.namePrefix,
-    fingerprint: build.fingerprint,
-    baseAmiId: build.baseAmi.imageId,
-    baseAmiName: build.baseAmi.name,
-    playbooksRelease: build.playbooks?.release,
-    sourceCommit: environment.env.GITHUB_SHA,
-    sourceRepository: environment.env.GITHUB_REPOSITORY,
-    buildTime,
-  });
-  const described = await describeImage(clients.ec2, built.imageId);
-  await tagImage(clients.ec2, described, tags);
-  const untouched = (described.Tags ?? []).filter((tag) => !tags.some((own) => own.Key === tag.Key));
-  return { image: { ...described, Tags: [...untouched, ...tags] }, buildMs: built.durationMs };
+  const image = await tagBakedImage(inputs, environment, build, { ImageId: built.imageId }, buildTime);
+  return { image, buildMs: built.durationMs };
 }
 
 /** Runs the whole bake; see the module comment for the order of phases. */
@@ -157,22 +136,25 @@ export async function bake(inputs: BakeAmiInputs, environment: BakeEnvironment):
   const build = await identifyBuild(inputs, environment);
   const { templates, groups } = await readRolloutTargets(inputs, clients);
   const baked = await listBakedImages(clients.ec2, inputs.namePrefix);
-  const match = inputs.skipIfUnchanged ? findByFingerprint(baked, build.fingerprint) : undefined;
+  const reused = inputs.skipIfUnchanged
+    ? await findReusableImage(inputs, environment, build, baked)
+    : undefined;
   const buildTime = environment.now();
-  const { image, buildMs } = await obtainImage(inputs, environment, build, match, buildTime);
+  const { image, buildMs } = await obtainImage(inputs, environment, build, reused, buildTime);
   const name = image?.Name ?? amiName(inputs.namePrefix, build.fingerprint, buildTime);
   if (image) {
     output('ami-id', image.ImageId!);
     output('ami-name', name);
   }
-  output('skipped', Boolean(match));
+  output('skipped', Boolean(reused));
 
   const copies = await distribute(inputs, environment, image, build.fingerprint);
   const rollout = await rollOut(inputs, environment, { imageId: image?.ImageId, templates, groups });
   const prune = await planPrune({
     ec2: clients.ec2,
     autoscaling: clients.autoscaling,
-    baked: image && !baked.some((entry) => entry.ImageId === image.ImageId) ? [image, ...baked] : baked,
+    // This run's image as it is now (built, or waited for and tagged), in place of its listing.
+    baked: image ? [image, ...baked.filter((entry) => entry.ImageId !== image.ImageId)] : baked,
     ownImages: await listOwnImages(clients.ec2),
     keep: inputs.keep,
     protectedImageIds: image?.ImageId ? [image.ImageId] : [],
@@ -188,7 +170,7 @@ export async function bake(inputs: BakeAmiInputs, environment: BakeEnvironment):
   return {
     dryRun: inputs.dryRun,
     ...build,
-    image: { id: image?.ImageId, name, skipped: Boolean(match), buildMs },
+    image: { id: image?.ImageId, name, skipped: Boolean(reused), adopted: reused?.adopted ?? false, buildMs },
     copies,
     launchTemplates: rollout.launchTemplates,
     refreshes: rollout.refreshes,

@@ -1,13 +1,8 @@
 /** Sharing the image with other accounts and copying it to other regions (once per fingerprint). */
 import type { Image } from '@aws-sdk/client-ec2';
-import {
-  copyImage,
-  findByFingerprint,
-  listBakedImages,
-  shareImage,
-  tagValue,
-} from '../../../src/shared/ami/images';
-import { TAG } from '../../../src/shared/ami/tags';
+import { selectByFingerprint } from '../../../src/shared/ami/image-match';
+import { copyImage, listBakedImages, shareImage } from '../../../src/shared/ami/images';
+import { withContext } from '../../../src/shared/runtime';
 import type { BakeAmiInputs } from './inputs';
 import type { BakeEnvironment } from './bake';
 
@@ -21,7 +16,8 @@ export interface CopyResult {
 /**
  * Shares the image (and copies) with `share-with`, and copies it to each `copy-to-regions`
  * region that has no image with this fingerprint yet (pending copies count, so a rerun does
- * not copy twice). Dry-run only reports what exists.
+ * not copy twice; a copy a killed run started but never tagged gets its tags now). Dry-run
+ * only reports what exists.
  */
 export async function distribute(
   inputs: BakeAmiInputs,
@@ -35,14 +31,16 @@ export async function distribute(
   for (const region of inputs.copyToRegions) {
     const ec2 = clients.ec2In(region);
     const there = await listBakedImages(ec2, inputs.namePrefix);
-    const existing =
-      findByFingerprint(there, fingerprint) ??
-      there.find(
-        (candidate) =>
-          candidate.State === 'pending' && tagValue(candidate.Tags, TAG.fingerprint) === fingerprint,
-      );
+    const existing = selectByFingerprint(there, fingerprint);
     if (existing) {
-      copies.push({ region, imageId: existing.ImageId, existing: true });
+      const copyId = existing.image.ImageId!;
+      if (existing.incomplete && image && !inputs.dryRun) {
+        await withContext(`tag image copy ${copyId} in ${region}`, () =>
+          ec2.createTags({ Resources: [copyId], Tags: image.Tags ?? [] }),
+        );
+        logger.info(`Tagged copy ${copyId} in ${region}, left untagged by an interrupted run`);
+      }
+      copies.push({ region, imageId: copyId, existing: true });
       continue;
     }
     if (!image || inputs.dryRun) {

@@ -16,7 +16,13 @@ const base: BakeResult = {
     files: [{ path: 'a', sha256: 'b' }],
   },
   fingerprint: 'f'.repeat(64),
-  image: { id: 'ami-new', name: 'ecs-node-20260101-000000-ffffffffffff', skipped: false, buildMs: 412_000 },
+  image: {
+    id: 'ami-new',
+    name: 'ecs-node-20260101-000000-ffffffffffff',
+    skipped: false,
+    adopted: false,
+    buildMs: 412_000,
+  },
   copies: [{ region: 'eu-west-1', imageId: 'ami-copy', existing: false }],
   launchTemplates: [
     { id: 'lt-1', name: 'web', fromVersion: 3, version: 6, imageId: 'ami-new', created: true },
@@ -71,12 +77,26 @@ describe('renderSummary', () => {
     ).toMatchSnapshot();
   });
 
+  it.each([
+    ['completed its tags', false, "this run completed bake-ami's tags"],
+    ['would wait and tag in a dry run', true, 'a run would wait for it and complete its tags'],
+  ])('an image adopted from an interrupted run: %s', (_case, dryRun, says) => {
+    const text = renderSummary({
+      ...base,
+      dryRun,
+      image: { ...base.image, skipped: true, adopted: true, buildMs: undefined },
+    });
+    expect(text.split('\n')[0]).toBe(
+      `♻️ Reused \`ami-new\` (\`ecs-node-20260101-000000-ffffffffffff\`): an interrupted run built it with this fingerprint; ${says}, Packer did not run.`,
+    );
+  });
+
   it('a dry run', () => {
     expect(
       renderSummary({
         ...base,
         dryRun: true,
-        image: { name: 'ecs-node-20260101-000000-ffffffffffff', skipped: false },
+        image: { name: 'ecs-node-20260101-000000-ffffffffffff', skipped: false, adopted: false },
         copies: [{ region: 'eu-west-1', existing: false }],
         launchTemplates: [{ ...base.launchTemplates[0], imageId: '(new image)' }],
         refreshes: [{ ...base.refreshes[0], id: undefined, status: undefined }],

@@ -3,6 +3,8 @@ import { Markdown, inlineCode } from '../../../src/shared/runtime';
 import type { BakeResult } from './bake';
 
 function imageLine(result: BakeResult): string {
+  if (result.image.skipped && result.image.adopted)
+    return `♻️ Reused ${inlineCode(result.image.id!)} (${inlineCode(result.image.name)}): an interrupted run built it with this fingerprint; ${result.dryRun ? 'a run would wait for it and complete its tags' : "this run completed bake-ami's tags"}, Packer did not run.`;
   if (result.image.skipped)
     return `♻️ Reused ${inlineCode(result.image.id!)} (${inlineCode(result.image.name)}): an image with this fingerprint exists, Packer did not run.`;
   if (result.dryRun)

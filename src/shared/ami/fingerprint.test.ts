@@ -1,5 +1,11 @@
 import { InputError } from '../runtime/errors';
-import { amiName, computeFingerprint, validateNamePrefix, type FingerprintInput } from './fingerprint';
+import {
+  amiName,
+  computeFingerprint,
+  parseAmiName,
+  validateNamePrefix,
+  type FingerprintInput,
+} from './fingerprint';
 
 const base: FingerprintInput = {
   baseAmiId: 'ami-0aae19d30bab785d3',
@@ -68,6 +74,47 @@ describe('amiName', () => {
       amiName('p', 'f'.repeat(64), new Date(time)),
     );
     expect([...names].sort()).toEqual([names[1], names[2], names[0]]);
+  });
+});
+
+describe('parseAmiName', () => {
+  it.each([
+    ['ecs-node-20261126-035145-0123456789ab', 'ecs-node', '2026-11-26T03:51:45.000Z', '0123456789ab'],
+    ['ecs-node-gpu-20240101-000000-abcdefabcdef', 'ecs-node-gpu', '2024-01-01T00:00:00.000Z', 'abcdefabcdef'],
+    ['prod nodes-20260102-000009-0123456789ab', 'prod nodes', '2026-01-02T00:00:09.000Z', '0123456789ab'],
+    // A prefix that itself looks like a name: the suffix is always the last 29 characters.
+    [
+      'ab-20240101-000000-0123456789ab-20250101-000000-ffffffffffff',
+      'ab-20240101-000000-0123456789ab',
+      '2025-01-01T00:00:00.000Z',
+      'ffffffffffff',
+    ],
+  ])('takes %j apart', (name, prefix, time, short) => {
+    expect(parseAmiName(name)).toEqual({ prefix, buildTime: new Date(time), shortFingerprint: short });
+  });
+
+  it('is the inverse of amiName', () => {
+    const fingerprint = '0123456789abcdef'.repeat(4);
+    const time = new Date('2026-11-26T03:51:45.000Z');
+    expect(parseAmiName(amiName('ecs-node', fingerprint, time))).toEqual({
+      prefix: 'ecs-node',
+      buildTime: time,
+      shortFingerprint: fingerprint.slice(0, 12),
+    });
+  });
+
+  it.each([
+    ['no suffix', 'ecs-node'],
+    ['a hand-made name', 'fleet-20240101-000000-manual'],
+    ['an upper-case fingerprint', 'ecs-node-20240101-000000-0123456789AB'],
+    ['a short fingerprint of 11', 'ecs-node-20240101-000000-0123456789a'],
+    ['a short fingerprint of 13', 'ecs-node-20240101-000000-0123456789abc'],
+    ['no prefix', '-20240101-000000-0123456789ab'],
+    ['a date that does not exist', 'ecs-node-20250230-000000-0123456789ab'],
+    ['an hour past 23', 'ecs-node-20250101-240000-0123456789ab'],
+    ['undefined', undefined],
+  ])('rejects %s', (_case, name) => {
+    expect(parseAmiName(name)).toBeUndefined();
   });
 });
 

@@ -62,5 +62,35 @@ export function amiName(prefix: string, fingerprint: string, time: Date): string
   const iso = time.toISOString();
   const date = iso.slice(0, 10).replace(/-/g, '');
   const clock = iso.slice(11, 19).replace(/:/g, '');
-  return `${prefix}-${date}-${clock}-${fingerprint.slice(0, SHORT_FINGERPRINT)}`;
+  return `${prefix}-${date}-${clock}-${shortFingerprint(fingerprint)}`;
+}
+
+/** The part of the fingerprint `amiName` puts in the name. */
+export function shortFingerprint(fingerprint: string): string {
+  return fingerprint.slice(0, SHORT_FINGERPRINT);
+}
+
+/** A name `amiName` made, taken apart. */
+export interface AmiNameParts {
+  prefix: string;
+  buildTime: Date;
+  shortFingerprint: string;
+}
+
+/** `<prefix>-YYYYMMDD-HHMMSS-<12 hex>`: the suffix has a fixed length, so the prefix is unambiguous. */
+const AMI_NAME = /^(.+)-(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)-([0-9a-f]{12})$/;
+
+/**
+ * The inverse of `amiName`: prefix, build time and short fingerprint, or undefined when the name
+ * is not shaped exactly like one (or its date is not a real one).
+ */
+export function parseAmiName(name: string | undefined): AmiNameParts | undefined {
+  const match = AMI_NAME.exec(name ?? '');
+  if (!match) return undefined;
+  const [, prefix, year, month, day, hour, minute, second, short] = match;
+  const iso = `${year}-${month}-${day}T${hour}:${minute}:${second}.000Z`;
+  const buildTime = new Date(iso);
+  // Date accepts 2025-02-30 (rolling over): a round trip rejects dates that do not exist.
+  if (Number.isNaN(buildTime.getTime()) || buildTime.toISOString() !== iso) return undefined;
+  return { prefix, buildTime, shortFingerprint: short };
 }

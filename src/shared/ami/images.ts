@@ -1,30 +1,35 @@
 /**
- * The images bake-ami manages: finding them (by the name-prefix tag, never by name alone, so
+ * The images bake-ami manages: finding a prefix's images (see `imageOwnership`: by the
+ * name-prefix tag, or by a name only bake-ami gives, never by a name pattern alone, so
  * `ecs-node` never touches `ecs-node-gpu` images), tagging an image with its snapshots,
  * sharing with other accounts and copying to other regions.
  */
 import type { Image, Tag } from '@aws-sdk/client-ec2';
 import type { Ec2 } from './ec2/operations';
 import { ActionError, withContext } from '../runtime/errors';
-import { TAG } from './tags';
+import { imageOwnership } from './image-match';
 
-/** Every image this account owns that bake-ami built with `prefix`, in any state. */
+export { tagValue } from './tags';
+
+/**
+ * Every image this account owns that belongs to `prefix`, in any state: those bake-ami tagged,
+ * and those a run killed before tagging left (named by bake-ami, see `imageOwnership`).
+ */
 export async function listBakedImages(ec2: Ec2, prefix: string): Promise<Image[]> {
   const images: Image[] = [];
   let token: string | undefined;
   do {
-    const page = await withContext(`list images built with name prefix ${prefix}`, () =>
+    // By name only: an image Packer built but bake-ami never tagged has no prefix tag to filter
+    // on. The name pattern also matches other prefixes (`ecs-node-gpu-…`); imageOwnership drops them.
+    const page = await withContext(`list images named ${prefix}-*`, () =>
       ec2.describeImages({
         Owners: ['self'],
-        Filters: [
-          { Name: `tag:${TAG.namePrefix}`, Values: [prefix] },
-          { Name: 'name', Values: [`${prefix}-*`] },
-        ],
+        Filters: [{ Name: 'name', Values: [`${prefix}-*`] }],
         MaxResults: 1000,
         NextToken: token,
       }),
     );
-    images.push(...(page.Images ?? []));
+    images.push(...(page.Images ?? []).filter((image) => imageOwnership(image, prefix) !== undefined));
     token = page.NextToken;
   } while (token);
   return images;
@@ -42,18 +47,6 @@ export async function listOwnImages(ec2: Ec2): Promise<Image[]> {
     token = page.NextToken;
   } while (token);
   return images;
-}
-
-/** The value of tag `key` on a resource. */
-export function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
-  return tags?.find((tag) => tag.Key === key)?.Value;
-}
-
-/** The newest available image carrying `fingerprint`, if any. Pure. */
-export function findByFingerprint(images: Image[], fingerprint: string): Image | undefined {
-  return images
-    .filter((image) => image.State === 'available' && tagValue(image.Tags, TAG.fingerprint) === fingerprint)
-    .sort((a, b) => ((a.CreationDate ?? '') < (b.CreationDate ?? '') ? 1 : -1))[0];
 }
 
 /** The EBS snapshots behind an image's block devices. Pure. */

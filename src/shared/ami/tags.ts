@@ -44,3 +44,11 @@ export function buildTags(input: BuildTagInput): { Key: string; Value: string }[
     .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
     .map(([Key, Value]) => ({ Key, Value: Value.slice(0, MAX_VALUE) }));
 }
+
+/** The value of tag `key` on a resource. */
+export function tagValue(
+  tags: { Key?: string; Value?: string }[] | undefined,
+  key: string,
+): string | undefined {
+  return tags?.find((tag) => tag.Key === key)?.Value;
+}

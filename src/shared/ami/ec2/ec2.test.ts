@@ -291,4 +291,13 @@ describe('readImage', () => {
       BlockDeviceMappings: [],
     });
   });
+
+  it('reads why an image failed', () => {
+    const image = readImage(
+      parseXml(
+        '<item><imageId>ami-1</imageId><imageState>failed</imageState><stateReason><code>Client.Error</code><message>Snapshot failed</message></stateReason></item>',
+      ),
+    );
+    expect(image.StateReason).toEqual({ Code: 'Client.Error', Message: 'Snapshot failed' });
+  });
 });

@@ -179,6 +179,14 @@ export function readImage(element: XmlElement): Image {
     Name: text(element, 'name'),
     Description: text(element, 'description'),
     State: text(element, 'imageState') as Image['State'],
+    ...(child(element, 'stateReason')
+      ? {
+          StateReason: {
+            Code: text(child(element, 'stateReason'), 'code'),
+            Message: text(child(element, 'stateReason'), 'message'),
+          },
+        }
+      : {}),
     OwnerId: text(element, 'imageOwnerId'),
     CreationDate: text(element, 'creationDate'),
     Tags: readTags(element),
