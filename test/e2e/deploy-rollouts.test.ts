@@ -2,7 +2,13 @@
  * actions/deploy against the patched emulator's rollout modes: what a failed deployment looks
  * like to the user (red step, summary with the cause) and what state it leaves behind.
  */
-import { DescribeServicesCommand, RegisterTaskDefinitionCommand, type Service } from '@aws-sdk/client-ecs';
+import {
+  DescribeServicesCommand,
+  ListServiceDeploymentsCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type Service,
+} from '@aws-sdk/client-ecs';
 import {
   REGION,
   ACCOUNT,
@@ -34,6 +40,8 @@ beforeAll(async () => {
     { name: 'sick', behindTargetGroup: true, tags: { 'emulator:rollout': 'unhealthy-targets' } },
     { name: 'full', tags: { 'emulator:rollout': 'unplaceable' } },
     { name: 'sloth', tags: { 'emulator:rollout': 'slow' } },
+    { name: 'busy', tags: { 'emulator:rollout': 'tasks-stopping' } },
+    { name: 'raced', tags: { 'emulator:rollout': 'slow' } },
   ]);
 });
 
@@ -128,5 +136,69 @@ describe('deploy rollouts that fail', () => {
       /^Deploying web:2 failed: sloth timed-out \(Timed out after 2s waiting for service sloth to finish deploying; last seen: sloth: \d\/2 running/,
     );
     expect(run.summary).toContain('| sloth | ⏱️ timed out |');
+  });
+});
+
+describe('deploy while someone else deploys the same service', () => {
+  const serviceDeployments = async (name: string) =>
+    (await fleet.clients.ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: name })))
+      .serviceDeployments ?? [];
+
+  it('a deployment in flight that does not finish: red step naming it, nothing changed', async () => {
+    // Someone else's deployment that never completes (tasks keep stopping, no breaker).
+    const theirs = (
+      await fleet.clients.ecs.send(
+        new UpdateServiceCommand({ cluster: 'prod', service: 'busy', forceNewDeployment: true }),
+      )
+    ).service?.deployments?.find((d) => d.status === 'PRIMARY');
+    const run = await deploy('busy', { timeout: '2s' });
+    expect(run.exitCode).toBe(1);
+    const errors = run.annotations.filter((a) => a.level === 'error');
+    expect(errors).toEqual([
+      expect.objectContaining({
+        title: 'Deployment in progress',
+        message: expect.stringMatching(
+          new RegExp(
+            `^Not deploying: after waiting 2s, a deployment started by someone else is still in progress on service busy \\(${theirs?.id} \\(revision web:1\\), 0/2 running, 2 pending, \\d+ failed\\)\\. Nothing was changed`,
+          ),
+        ),
+      }),
+    ]);
+    expect(run.log).toContain(
+      `Service busy is rolling out ${theirs?.id} (revision web:1) started by someone else; waiting for it to finish before deploying`,
+    );
+    expect(run.outputs.result).toBeUndefined();
+    const primary = (await service('busy')).deployments?.[0];
+    expect(primary).toMatchObject({ id: theirs?.id, taskDefinition: rev(1), rolloutState: 'IN_PROGRESS' });
+    expect(await serviceDeployments('busy')).toHaveLength(2);
+  });
+
+  it('another deployment replaces ours in flight: superseded, red step, nothing rolled back', async () => {
+    const run = deploy('raced', { rollback: 'auto' });
+    // Once our deployment exists (listing service deployments moves no rollout), someone else deploys.
+    while ((await serviceDeployments('raced')).length < 2) await new Promise((r) => setTimeout(r, 50));
+    const theirs = (
+      await fleet.clients.ecs.send(
+        new UpdateServiceCommand({ cluster: 'prod', service: 'raced', taskDefinition: rev(1) }),
+      )
+    ).service?.deployments?.find((d) => d.status === 'PRIMARY');
+    const result = await run;
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.result).toBe('superseded');
+    const ours = JSON.parse(result.outputs['deployment-ids']).raced as string;
+    expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      `Deploying web:2 failed: raced superseded (another deployment (${theirs?.id}, web:1) replaced ours (${ours}) before it finished; nothing was rolled back)`,
+    ]);
+    expect(result.summary).toContain(
+      '| raced | ⏭️ superseded by another deployment (not rolled back) | `web:2` |',
+    );
+    expect(result.summary).toContain('Service deployment STOPPED');
+    expect(result.log).not.toContain('Rolling back');
+    // Their deployment is still the one rolling out: we did not touch the service again.
+    expect((await service('raced')).deployments?.[0]).toMatchObject({
+      id: theirs?.id,
+      taskDefinition: rev(1),
+    });
+    expect(await serviceDeployments('raced')).toHaveLength(3);
   });
 });

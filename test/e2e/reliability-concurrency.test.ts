@@ -6,8 +6,12 @@
  *   one chain (each names the release it replaced), and each run either moved the pointer or
  *   failed saying why.
  * - deploy: two deploys of different revisions to the same service at once never both report
- *   success, and the service ends on the revision a successful run reported.
+ *   that the service runs their revision: the later one waits for the in-flight deployment (or
+ *   fails, changing nothing); one whose deployment was replaced in flight fails as superseded
+ *   without rolling anything back; one whose deployment completed before being replaced succeeds
+ *   saying so. The service ends on the revision the last successful run reported.
  */
+import type { Service } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ClientFactory } from '../../src/shared/aws/client-factory';
 import { emulatorEnv, runAction, type ActionRun } from '../support/action-runner';
@@ -91,6 +95,52 @@ describe('sync-playbooks, four runs at once', () => {
 });
 
 describe('deploy, two runs to the same service at once', () => {
+  /** The "deployed; since replaced by …" warning of a run whose deployment completed before another replaced it. */
+  const replacedNote = (run: ActionRun) =>
+    run.annotations.find((a) => a.level === 'warning' && /since replaced by ecs-svc\//.test(a.message));
+  const revisionOf = (run: ActionRun) => run.outputs['task-definition-arn']?.split('/').pop();
+
+  function describeRuns(runs: ActionRun[]): string {
+    return runs
+      .map((run) =>
+        run.exitCode === 0
+          ? `ok ${revisionOf(run)}${replacedNote(run) ? ' (since replaced)' : ''}${/started by someone else; waiting/.test(run.log) ? ' after waiting' : ''}`
+          : `failed: ${run.annotations.find((a) => a.level === 'error')?.message}`,
+      )
+      .join(' | ');
+  }
+
+  /**
+   * The rule for two deploys at once: a run reports success only for a deployment that really
+   * completed (ECS never completes one another replaced in flight), so two successes for
+   * different revisions happened one after the other; the service runs the revision whose
+   * deployment completed last; a run whose deployment completed and was then replaced says so;
+   * a run that failed says why in one annotation; nobody rolled back the other's deployment.
+   */
+  function expectTheRule(runs: ActionRun[], service: Service): void {
+    const [state] = primaryStates([service]);
+    const events = (service.events ?? []).map((event) => event.message ?? '');
+    const completedAt = (run: ActionRun) => {
+      const id = (JSON.parse(run.outputs['deployment-ids'] ?? '{}') as Record<string, string>)['svc-1'];
+      return events.findIndex((event) => event.includes(`(deployment ${id}) deployment completed.`));
+    };
+    const succeeded = runs.filter((run) => run.exitCode === 0);
+    expect(succeeded.length).toBeGreaterThanOrEqual(1);
+    for (const run of succeeded) expect(completedAt(run)).toBeGreaterThanOrEqual(0);
+    // Events are newest first: the last deployment to complete is what the service runs.
+    const last = [...succeeded].sort((x, y) => completedAt(x) - completedAt(y))[0];
+    expect(state).toBe(`${revisionOf(last)}/COMPLETED/1`);
+    for (const run of succeeded.filter((r) => r !== last && revisionOf(r) !== revisionOf(last)))
+      if (replacedNote(run)) expect(replacedNote(run)?.message).toContain(`running ${revisionOf(last)}`);
+    for (const run of runs.filter((r) => r.exitCode !== 0)) {
+      const errors = run.annotations.filter((a) => a.level === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0].message).not.toMatch(/ECS rolled the deployment back/);
+      expect(run.outputs.result).not.toBe('rolled-back');
+    }
+    for (const run of runs) expect(run.log).not.toMatch(/Rolling back/);
+  }
+
   it.each([
     ['both start together', 0],
     ['the second starts while the first rolls out', 600],
@@ -101,36 +151,20 @@ describe('deploy, two runs to the same service at once', () => {
     await new Promise((resolve) => setTimeout(resolve, delay));
     const second = runAction('deploy', { workspace: world.workspace, env, inputs: deployInputs(world, 'b') });
     const runs = await Promise.all([first, second]);
-    const succeeded = runs.filter((run) => run.exitCode === 0);
-    const revisions = new Set(succeeded.map((run) => run.outputs['task-definition-arn']));
-    const [state] = primaryStates(await describeWorld(world.fleet.clients.ecs, world));
+    const [service] = await describeWorld(world.fleet.clients.ecs, world);
+    const [state] = primaryStates([service]);
     process.stderr.write(
-      `[reliability-concurrency] deploy (${_when}): ${runs
-        .map((run) =>
-          run.exitCode === 0
-            ? `ok ${run.outputs['task-definition-arn']?.split('/').pop()}`
-            : `failed: ${run.annotations.find((a) => a.level === 'error')?.message}`,
-        )
-        .join(' | ')}; service ends on ${state}\n`,
+      `[reliability-concurrency] deploy (${_when}): ${describeRuns(runs)}; service ends on ${state}\n`,
     );
-    expect(revisions.size).toBeLessThanOrEqual(1);
-    // A run that failed says why, in one annotation.
-    for (const run of runs.filter((r) => r.exitCode !== 0))
-      expect(run.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
-    // What a successful run reported is what the service runs.
-    if (succeeded.length === 1)
-      expect(state).toBe(`${succeeded[0].outputs['task-definition-arn'].split('/').pop()}/COMPLETED/1`);
+    expectTheRule(runs, service);
+    // A run whose deployment someone replaced in flight says so, and that nothing was rolled back.
+    for (const run of runs.filter((r) => r.outputs.result === 'superseded'))
+      expect(run.annotations.find((a) => a.level === 'error')?.message).toMatch(
+        /another deployment \(ecs-svc\/\d+, race-\d+:\d\) replaced ours .*nothing was rolled back/,
+      );
   });
 
-  // KNOWN BUG (reported): deployRevision's startDeployment (src/shared/ecs/deploy-revision.ts)
-  // calls UpdateService even while another deployment of a different revision is IN_PROGRESS,
-  // superseding it; the first run then calls that "failed" and its automatic rollback puts the
-  // service back on its own previous revision, undoing the second run's deployment, which in
-  // turn "rolls back" to the first run's revision. Both runs fail and the service is left on a
-  // revision a failed run reported. The later run should wait for the in-flight deployment or
-  // fail before changing anything, and a run should not roll back a deployment someone else
-  // replaced. Remove `.failing` once fixed.
-  it.failing('the later run waits for or fails on the in-flight deployment, changing nothing', async () => {
+  it('the later run waits for the in-flight deployment (or fails on it), never replacing it', async () => {
     const world = await createDeployWorld(env, 'race-clear', { rolloutPolls: 8 });
     const first = runAction('deploy', { workspace: world.workspace, env, inputs: deployInputs(world, 'a') });
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -140,11 +174,28 @@ describe('deploy, two runs to the same service at once', () => {
       inputs: deployInputs(world, 'b'),
     });
     const firstRun = await first;
+    const [service] = await describeWorld(world.fleet.clients.ecs, world);
+    const [state] = primaryStates([service]);
+    process.stderr.write(
+      `[reliability-concurrency] deploy (later run): ${describeRuns([firstRun, second])}; service ends on ${state}\n`,
+    );
+    // The first run's deployment was never superseded: it completed.
     expect(firstRun.exitCode).toBe(0);
-    const [state] = primaryStates(await describeWorld(world.fleet.clients.ecs, world));
-    if (second.exitCode === 0) expect(state).toBe('race-clear:3/COMPLETED/1');
-    else {
-      expect(second.annotations.find((a) => a.level === 'error')?.message).toMatch(/in progress|in-flight/i);
+    expect(revisionOf(firstRun)).toBe('race-clear:2');
+    expectTheRule([firstRun, second], service);
+    if (second.exitCode === 0) {
+      expect(state).toBe('race-clear:3/COMPLETED/1');
+      // Either the first had settled before the second looked, or the second waited for it.
+      const waited = second.log.match(
+        /Service svc-1 is rolling out (ecs-svc\/\d+) \(revision race-clear:2\) started by someone else; waiting for it to finish before deploying/,
+      );
+      if (waited)
+        expect(second.log).toContain(
+          `svc-1: settled on race-clear:2 (${waited[1]}, COMPLETED); deploying now`,
+        );
+      if (replacedNote(firstRun)) expect(replacedNote(firstRun)?.message).toMatch(/running race-clear:3$/);
+    } else {
+      expect(second.annotations.find((a) => a.level === 'error')?.message).toMatch(/still in progress/);
       expect(state).toBe('race-clear:2/COMPLETED/1');
     }
   });

@@ -9,7 +9,12 @@ import type {
 } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { deployRevision, shortArn, type DeployRevisionResult } from '../../../src/shared/ecs/deploy-revision';
+import {
+  deployRevision,
+  shortArn,
+  type DeployRevisionResult,
+  type ServiceOutcome,
+} from '../../../src/shared/ecs/deploy-revision';
 import { assertAlarmsQuiet } from '../../../src/shared/ecs/deployment-alarms';
 import { canonicalText } from '../../../src/shared/ecs/normalize';
 import { pinImageDigests } from '../../../src/shared/ecs/pin-digests';
@@ -49,7 +54,7 @@ export interface DeployReport {
   retargeted: string[];
   preDeployTask?: PreDeployTaskResult;
   rollout?: DeployRevisionResult;
-  result?: 'deployed' | 'rolled-back' | 'unchanged' | 'dry-run';
+  result?: 'deployed' | 'rolled-back' | 'superseded' | 'unchanged' | 'dry-run';
 }
 
 export function newReport(): DeployReport {
@@ -136,16 +141,27 @@ export async function deploy(
   });
   const outcomes = report.rollout.services.map((service) => service.outcome);
   if (!report.rollout.ok) {
-    report.result = outcomes.some((o) => o === 'rolled-back' || o === 'ecs-rolled-back')
-      ? 'rolled-back'
-      : undefined;
+    report.result = failedResult(outcomes);
     throw new DeploymentFailedError(failureMessage(report.rollout, arn));
   }
-  // Scheduled tasks move only once the services run the revision successfully.
-  report.retargeted = (await retargetScheduledRules(clients.events, report.scheduledRules, arn, logger)).map(
-    (r) => r.rule,
-  );
+  // Scheduled tasks move only once the services run the revision successfully, and not when
+  // another deployment has since replaced ours: its run retargets them.
+  const movedOn = report.rollout.services.filter((service) => service.replacedBy);
+  if (movedOn.length > 0 && report.scheduledRules.length > 0)
+    logger.warning(
+      `Scheduled tasks left alone: ${movedOn.map((s) => s.service).join(', ')} already moved on to another deployment`,
+    );
+  else
+    report.retargeted = (
+      await retargetScheduledRules(clients.events, report.scheduledRules, arn, logger)
+    ).map((r) => r.rule);
   report.result = outcomes.every((o) => o === 'unchanged') && !report.registered ? 'unchanged' : 'deployed';
+}
+
+/** `rolled-back` when a service was put back (by us or ECS), `superseded` when another deployment replaced ours. */
+function failedResult(outcomes: ServiceOutcome[]): DeployReport['result'] {
+  if (outcomes.some((o) => o === 'rolled-back' || o === 'ecs-rolled-back')) return 'rolled-back';
+  return outcomes.includes('superseded') ? 'superseded' : undefined;
 }
 
 function failureMessage(rollout: DeployRevisionResult, arn: string): string {

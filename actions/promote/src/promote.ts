@@ -228,12 +228,21 @@ async function rollBackAfterBake(
   const arn = report.taskDefinitionArn as string;
   const fired = (report.bake?.fired ?? []).map((alarm) => alarm.name).join(', ');
   const revisions = Object.fromEntries(
-    Object.entries(report.previous).filter(([, previous]) => previous && previous !== arn),
+    Object.entries(report.previous).filter(
+      ([service, previous]) => previous && previous !== arn && !movedOn(report, service),
+    ),
   );
   if (inputs.rollback === 'none' || Object.keys(revisions).length === 0) {
     report.result = 'failed';
+    const replaced = Object.keys(report.previous).filter((service) => movedOn(report, service));
     throw new DeploymentFailedError(
-      `Target alarm ${fired} fired during the bake; ${inputs.rollback === 'none' ? 'rollback is none, so' : 'no service had an earlier revision, so'} ${inputs.targetCluster} stays on ${shortArn(arn)}`,
+      `Target alarm ${fired} fired during the bake; ${
+        inputs.rollback === 'none'
+          ? `rollback is none, so ${inputs.targetCluster} stays on ${shortArn(arn)}`
+          : replaced.length > 0
+            ? `another deployment has since replaced ours on ${replaced.join(', ')}, so nothing was rolled back`
+            : `no service had an earlier revision, so ${inputs.targetCluster} stays on ${shortArn(arn)}`
+      }`,
     );
   }
   report.rollback = await logger.group(`Rolling back ${Object.keys(revisions).join(', ')}`, () =>
@@ -250,4 +259,9 @@ async function rollBackAfterBake(
   throw new DeploymentFailedError(
     `Target alarm ${fired} fired during the bake; ${report.rollback.ok ? `rolled ${Object.keys(revisions).join(', ')} back to ${[...new Set(Object.values(revisions))].map(shortArn).join(', ')}` : 'the rollback did not finish: check the services now'}`,
   );
+}
+
+/** True when another deployment replaced ours on `service`: rolling it back would undo theirs. */
+function movedOn(report: PromotionReport, service: string): boolean {
+  return report.deploy?.services.some((s) => s.service === service && s.replacedBy) ?? false;
 }

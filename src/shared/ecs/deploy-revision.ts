@@ -1,23 +1,27 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { UpdateServiceCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Clock } from '../aws/poll';
-import { withContext } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
 import { mapBounded } from './bounded-map';
-import { assertAlarmsQuiet, withDeploymentAlarms } from './deployment-alarms';
-import {
-  serviceDeploymentInfo,
-  stoppedTasks,
-  type ServiceDeploymentInfo,
-  type StoppedTask,
-} from './failure-report';
-import { newWatch, type RolloutWatch } from './rollout';
-import { describeServicesOrFail, primaryDeployment, runningRevision } from './service-state';
-import type { TaskTarget } from './target-health';
+import { allOk, type DeployRevisionResult, type ServiceDeployResult } from './deploy-result';
+import { assertAlarmsQuiet } from './deployment-alarms';
+import { waitForInFlight } from './in-flight';
+import type { RolloutWatch } from './rollout';
+import { applyEnd } from './rollout-end';
+import { describeServicesOrFail } from './service-state';
+import { startDeployment } from './start-deployment';
 import { waitForRollouts, type RolloutEnd, type WaitSettings } from './wait';
 
+export {
+  allOk,
+  type DeployRevisionResult,
+  type ReplacingDeployment,
+  type ServiceDeployResult,
+  type ServiceOutcome,
+} from './deploy-result';
+export { shortArn } from './service-state';
 export { renderDeployResult } from './render-result';
 
 /** The clients a rollout uses. Built by the action (ClientFactory) and passed in. */
@@ -47,41 +51,6 @@ export interface DeployRevisionOptions {
   logger: Logger;
 }
 
-export type ServiceOutcome =
-  | 'deployed'
-  | 'unchanged'
-  | 'started'
-  | 'failed'
-  | 'rolled-back'
-  | 'ecs-rolled-back'
-  | 'timed-out';
-
-/** How one service's deployment ended, with what explains a failure. */
-export interface ServiceDeployResult {
-  service: string;
-  previousTaskDefinitionArn: string;
-  taskDefinitionArn: string;
-  deploymentId?: string;
-  outcome: ServiceOutcome;
-  reason?: string;
-  /** Service events since our deployment started, oldest first (at most 25). */
-  events: string[];
-  /** Stopped tasks of the new revision, newest first. */
-  stoppedTasks: StoppedTask[];
-  /** Targets of the new tasks that were not healthy when the wait ended. */
-  unhealthyTargets: TaskTarget[];
-  /** DescribeServiceDeployments details, where the API offers them. */
-  serviceDeployment?: ServiceDeploymentInfo;
-  /** Set when we put the service back: the revision and how that went. */
-  rollback?: { taskDefinitionArn: string; deploymentId?: string; outcome: ServiceOutcome; reason?: string };
-}
-
-export interface DeployRevisionResult {
-  services: ServiceDeployResult[];
-  /** True when no service failed (deployed, unchanged or started). */
-  ok: boolean;
-}
-
 export interface RollBackOptions {
   cluster: string;
   /** service → revision to put it back on */
@@ -93,30 +62,27 @@ export interface RollBackOptions {
   logger: Logger;
 }
 
-const OK_OUTCOMES: ServiceOutcome[] = ['deployed', 'unchanged', 'started'];
-const EVENTS_KEPT = 25;
-
-/** True when every service deployed, was unchanged, or was started without waiting. */
-export function allOk(services: ServiceDeployResult[]): boolean {
-  return services.every((service) => OK_OUTCOMES.includes(service.outcome));
-}
-
 /**
  * Deploys one task definition revision to services of a cluster: refuses while a deployment
- * alarm is in ALARM, updates the services (bounded concurrency), waits for every rollout to
- * complete with healthy targets, reports why any failed, and with `rollback: auto` puts failed
- * services back on their previous revision (unless ECS already rolled them back).
+ * alarm is in ALARM, waits for deployments someone else has in flight on those services to
+ * settle (throwing, having changed nothing, if they do not within `timeout`), updates the
+ * services (bounded concurrency), waits for every rollout to complete with healthy targets,
+ * reports why any failed, and with `rollback: auto` puts failed services back on their previous
+ * revision (unless ECS already rolled them back). A deployment someone else replaced ours with
+ * is never rolled back: ours is `superseded`, or `deployed` with `replacedBy` if it completed
+ * first.
  */
 export async function deployRevision(
   clients: DeployRevisionClients,
   options: DeployRevisionOptions,
 ): Promise<DeployRevisionResult> {
-  const { ecs, cloudwatch } = clients;
-  const services = await describeServicesOrFail(ecs, options.cluster, options.services);
-  if (options.alarms?.length) {
-    if (!cloudwatch) throw new Error('deployRevision: alarms need a CloudWatch client');
-    await assertAlarmsQuiet(cloudwatch, options.alarms);
-  }
+  const { ecs } = clients;
+  const described = await describeServicesOrFail(ecs, options.cluster, options.services);
+  await alarmsQuiet(clients, options);
+  // Updating a service mid-rollout would replace someone else's deployment: let it settle first.
+  const settings = waitSettings(clients, options);
+  const services = await waitForInFlight(settings, described);
+  if (services !== described) await alarmsQuiet(clients, options);
   const started = await mapBounded(services, options.concurrency ?? 5, (service) =>
     startDeployment(ecs, service, options),
   );
@@ -124,7 +90,6 @@ export async function deployRevision(
   const watches = started.flatMap((start) => (start.watch ? [start.watch] : []));
   if (!options.wait || watches.length === 0) return { services: results, ok: allOk(results) };
 
-  const settings = waitSettings(clients, options);
   const ends = await options.logger.group(`Waiting for ${describeCount(watches)} to finish deploying`, () =>
     waitForRollouts(settings, watches),
   );
@@ -137,6 +102,12 @@ export async function deployRevision(
   const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'timed-out');
   if (options.rollback === 'auto' && failed.length > 0) await rollBackFailed(clients, options, failed);
   return { services: results, ok: allOk(results) };
+}
+
+async function alarmsQuiet(clients: DeployRevisionClients, options: DeployRevisionOptions): Promise<void> {
+  if (!options.alarms?.length) return;
+  if (!clients.cloudwatch) throw new Error('deployRevision: alarms need a CloudWatch client');
+  await assertAlarmsQuiet(clients.cloudwatch, options.alarms);
 }
 
 function describeCount(watches: RolloutWatch[]): string {
@@ -156,103 +127,6 @@ function waitSettings(
     clock: options.clock,
     logger: options.logger,
   };
-}
-
-function emptyResult(
-  service: string,
-  previous: string,
-  arn: string,
-  outcome: ServiceOutcome,
-): ServiceDeployResult {
-  return {
-    service,
-    previousTaskDefinitionArn: previous,
-    taskDefinitionArn: arn,
-    outcome,
-    events: [],
-    stoppedTasks: [],
-    unhealthyTargets: [],
-  };
-}
-
-/** Updates one service (or notes it already runs the revision) and returns what to watch. */
-async function startDeployment(
-  ecs: ECSClient,
-  service: Service,
-  options: Pick<DeployRevisionOptions, 'cluster' | 'taskDefinitionArn' | 'alarms' | 'logger'>,
-): Promise<{ result: ServiceDeployResult; watch?: RolloutWatch }> {
-  const name = service.serviceName ?? '';
-  const running = runningRevision(service);
-  const arn = options.taskDefinitionArn;
-  const alarmsChange = (options.alarms?.length ?? 0) > 0 && !sameAlarms(service, options.alarms ?? []);
-  if (running.taskDefinitionArn === arn && running.steady && !alarmsChange) {
-    options.logger.info(`${name}: already runs ${shortArn(arn)}; nothing to do`);
-    return { result: emptyResult(name, arn, arn, 'unchanged') };
-  }
-  const response = await withContext(`update service ${name}`, () =>
-    ecs.send(
-      new UpdateServiceCommand({
-        cluster: options.cluster,
-        service: name,
-        taskDefinition: arn,
-        ...(options.alarms?.length
-          ? { deploymentConfiguration: withDeploymentAlarms(service.deploymentConfiguration, options.alarms) }
-          : {}),
-      }),
-    ),
-  );
-  const primary = primaryDeployment(response.service ?? {});
-  if (!primary?.id) throw new Error(`UpdateService for ${name} returned no PRIMARY deployment`);
-  options.logger.info(
-    `${name}: deployment ${primary.id} started: ${shortArn(running.taskDefinitionArn)} → ${shortArn(arn)}`,
-  );
-  const result = emptyResult(name, running.taskDefinitionArn, arn, 'started');
-  result.deploymentId = primary.id;
-  return { result, watch: newWatch(name, primary, running.taskDefinitionArn) };
-}
-
-function sameAlarms(service: Service, alarms: string[]): boolean {
-  const current = service.deploymentConfiguration?.alarms;
-  const names = [...(current?.alarmNames ?? [])].sort();
-  return current?.enable === true && current.rollback === true && names.join() === [...alarms].sort().join();
-}
-
-/** "web:12" from a task definition ARN. */
-export function shortArn(arn: string): string {
-  return arn.split('/').pop() ?? arn;
-}
-
-/** Copies a rollout's end into the result and, for a failure, collects the report. */
-async function applyEnd(
-  settings: WaitSettings,
-  result: ServiceDeployResult,
-  watch: RolloutWatch,
-  end: RolloutEnd,
-): Promise<void> {
-  result.outcome = end.state;
-  result.reason = end.reason;
-  result.deploymentId = watch.deploymentId;
-  result.events = watch.events.slice(-EVENTS_KEPT);
-  result.unhealthyTargets = end.targets.filter((target) => target.state !== 'healthy');
-  result.stoppedTasks = end.stopped;
-  if (end.state === 'deployed') {
-    settings.logger.info(`${watch.service}: deployed ${shortArn(watch.taskDefinitionArn)}`);
-    return;
-  }
-  settings.logger.info(`${watch.service}: ${end.state}: ${end.reason ?? ''}`);
-  result.stoppedTasks = await stoppedTasks(
-    settings.ecs,
-    settings.cluster,
-    watch.service,
-    watch.deploymentId,
-  ).catch(() => end.stopped);
-  result.serviceDeployment = await serviceDeploymentInfo(
-    settings.ecs,
-    settings.cluster,
-    watch.service,
-    watch.startedAt,
-    settings.logger,
-  );
 }
 
 async function rollBackFailed(

@@ -2,6 +2,7 @@ import {
   DescribeServiceDeploymentsCommand,
   ListServiceDeploymentsCommand,
   type ECSClient,
+  type ServiceDeploymentBrief,
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { Logger } from '../runtime/logger';
@@ -69,31 +70,53 @@ export async function serviceDeploymentInfo(
   logger: Logger,
 ): Promise<ServiceDeploymentInfo | undefined> {
   try {
-    const listed = await ecs.send(
-      new ListServiceDeploymentsCommand({
-        cluster,
-        service,
-        createdAt: { after: new Date(since.getTime() - 1000) },
-      }),
-    );
-    const newest = listed.serviceDeployments?.[0]?.serviceDeploymentArn;
-    if (!newest) return undefined;
-    const described = await ecs.send(
-      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [newest] }),
-    );
-    const deployment = described.serviceDeployments?.[0];
-    if (!deployment) return undefined;
-    return {
-      arn: newest,
-      status: deployment.status,
-      statusReason: deployment.statusReason,
-      rollbackReason: deployment.rollback?.reason,
-      circuitBreaker: deployment.deploymentCircuitBreaker?.status,
-      triggeredAlarms: deployment.alarms?.triggeredAlarmNames ?? [],
-    };
+    const newest = (await serviceDeploymentsSince(ecs, cluster, service, since))[0];
+    return newest?.serviceDeploymentArn
+      ? await describeServiceDeployment(ecs, newest.serviceDeploymentArn)
+      : undefined;
   } catch (error) {
-    const { code, message } = describeAwsError(error);
-    logger.debug(`No service deployment details for ${service}: ${code ?? ''} ${message}`);
+    noDetails(logger, service, error);
     return undefined;
   }
+}
+
+/** Service deployments of a service created since about `since` (one second of slack), newest first. */
+export async function serviceDeploymentsSince(
+  ecs: ECSClient,
+  cluster: string,
+  service: string,
+  since: Date,
+): Promise<ServiceDeploymentBrief[]> {
+  const listed = await ecs.send(
+    new ListServiceDeploymentsCommand({
+      cluster,
+      service,
+      createdAt: { after: new Date(since.getTime() - 1000) },
+    }),
+  );
+  return listed.serviceDeployments ?? [];
+}
+
+/** DescribeServiceDeployments of one ARN, reduced to what a report shows. */
+export async function describeServiceDeployment(
+  ecs: ECSClient,
+  arn: string,
+): Promise<ServiceDeploymentInfo | undefined> {
+  const described = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+  const deployment = described.serviceDeployments?.[0];
+  if (!deployment) return undefined;
+  return {
+    arn,
+    status: deployment.status,
+    statusReason: deployment.statusReason,
+    rollbackReason: deployment.rollback?.reason,
+    circuitBreaker: deployment.deploymentCircuitBreaker?.status,
+    triggeredAlarms: deployment.alarms?.triggeredAlarmNames ?? [],
+  };
+}
+
+/** Logs (debug) why there are no service deployment details: usually an older partition. */
+export function noDetails(logger: Logger, service: string, error: unknown): void {
+  const { code, message } = describeAwsError(error);
+  logger.debug(`No service deployment details for ${service}: ${code ?? ''} ${message}`);
 }

@@ -1,5 +1,5 @@
 import { Markdown, inlineCode } from '../runtime/markdown';
-import type { DeployRevisionResult, ServiceDeployResult, ServiceOutcome } from './deploy-revision';
+import type { DeployRevisionResult, ServiceDeployResult, ServiceOutcome } from './deploy-result';
 
 const OUTCOME_LABEL: Record<ServiceOutcome, string> = {
   deployed: '✅ deployed',
@@ -8,6 +8,7 @@ const OUTCOME_LABEL: Record<ServiceOutcome, string> = {
   failed: '❌ failed',
   'rolled-back': '↩️ failed, rolled back',
   'ecs-rolled-back': '↩️ failed, rolled back by ECS',
+  superseded: '⏭️ superseded by another deployment (not rolled back)',
   'timed-out': '⏱️ timed out',
 };
 
@@ -27,6 +28,13 @@ export function renderDeployResult(result: DeployRevisionResult): string {
       service.deploymentId ? inlineCode(service.deploymentId) : '',
     ]),
   );
+  const movedOn = result.services.filter((s) => s.outcome === 'deployed' && s.replacedBy);
+  markdown.list(
+    movedOn.map(
+      (s) =>
+        `${s.service}: deployed ${revision(s.taskDefinitionArn)}; since replaced by ${inlineCode(s.replacedBy?.deploymentId ?? '')} running ${revision(s.replacedBy?.taskDefinitionArn)}`,
+    ),
+  );
   for (const service of result.services.filter(
     (s) => !['deployed', 'unchanged', 'started'].includes(s.outcome),
   ))
@@ -39,7 +47,8 @@ function renderFailure(service: ServiceDeployResult): string {
   markdown.paragraph(service.reason ?? 'No reason was reported.');
   const facts: string[] = [];
   const info = service.serviceDeployment;
-  if (info?.statusReason) facts.push(`Service deployment ${info.status ?? ''}: ${info.statusReason}`);
+  if (info?.status)
+    facts.push(`Service deployment ${info.status}${info.statusReason ? `: ${info.statusReason}` : ''}`);
   if (info?.rollbackReason) facts.push(`ECS rollback reason: ${info.rollbackReason}`);
   if (info?.triggeredAlarms.length) facts.push(`Alarms that triggered: ${info.triggeredAlarms.join(', ')}`);
   if (info?.circuitBreaker) facts.push(`Circuit breaker: ${info.circuitBreaker}`);

@@ -68,8 +68,25 @@ describe('assessRollout', () => {
         { ...ours, status: 'ACTIVE' },
       ],
       {},
-      'failed',
-      'another deployment (ecs-svc/3, arn:aws:ecs:eu-west-1:111122223333:task-definition/web:3) replaced ours while it rolled out',
+      'replaced',
+      'another deployment (ecs-svc/3, arn:aws:ecs:eu-west-1:111122223333:task-definition/web:3) replaced ours',
+    ],
+    [
+      'someone else put our previous revision back while ours was in flight',
+      [
+        { id: 'ecs-svc/3', status: 'PRIMARY', taskDefinition: REV1 },
+        { ...ours, status: 'ACTIVE' },
+      ],
+      {},
+      'replaced',
+      `another deployment (ecs-svc/3, ${REV1}) replaced ours`,
+    ],
+    [
+      'back on the previous revision, ours already drained: ECS rolled back',
+      [{ id: 'ecs-svc/3', status: 'PRIMARY', taskDefinition: REV1 }],
+      {},
+      'ecs-rolled-back',
+      `ECS rolled the deployment back to ${REV1}`,
     ],
     [
       'no rollout state, alone at full count',

@@ -28,7 +28,8 @@ export type RolloutVerdict =
   | { state: 'in-progress'; progress: string; allRunning: boolean }
   | { state: 'completed' }
   | { state: 'failed'; reason: string }
-  | { state: 'ecs-rolled-back'; reason: string; rollbackDeploymentId?: string };
+  | { state: 'ecs-rolled-back'; reason: string; rollbackDeploymentId?: string }
+  | { state: 'replaced'; reason: string; replacedBy: Deployment; ours?: Deployment };
 
 /** Polls with "unable to place" before we call the deployment failed (ECS retries placement). */
 export const UNPLACEABLE_POLLS = 2;
@@ -135,14 +136,20 @@ function judgeReplacedPrimary(
   ours: Deployment | undefined,
 ): RolloutVerdict {
   const revision = primary.taskDefinition ?? 'an unknown revision';
-  if (ours?.rolloutState === 'FAILED' || primary.taskDefinition === watch.previousTaskDefinitionArn)
+  // ECS marks the deployment it rolls back FAILED. Once drained from the list we cannot tell, and
+  // a new PRIMARY on our previous revision most likely is ECS's rollback.
+  const backToPrevious = !ours && primary.taskDefinition === watch.previousTaskDefinitionArn;
+  if (ours?.rolloutState === 'FAILED' || backToPrevious)
     return {
       state: 'ecs-rolled-back',
       reason: `ECS rolled the deployment back to ${revision}${ours?.rolloutStateReason ? `: ${ours.rolloutStateReason}` : ''}`,
       rollbackDeploymentId: primary.id,
     };
+  // Someone else's UpdateService: not a failure of our revision, and never ours to roll back.
   return {
-    state: 'failed',
-    reason: `another deployment (${primary.id}, ${revision}) replaced ours while it rolled out`,
+    state: 'replaced',
+    reason: `another deployment (${primary.id}, ${revision}) replaced ours`,
+    replacedBy: primary,
+    ours,
   };
 }

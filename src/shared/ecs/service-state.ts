@@ -91,3 +91,8 @@ export function runningRevision(service: Service): RunningRevision {
     steady,
   };
 }
+
+/** "web:12" from a task definition ARN. */
+export function shortArn(arn: string): string {
+  return arn.split('/').pop() ?? arn;
+}

@@ -1,4 +1,4 @@
-import { DescribeServicesCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type Deployment, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { poll, type Clock } from '../aws/poll';
 import { ActionError, WaitTimeoutError, describeAwsError, withContext } from '../runtime/errors';
@@ -33,9 +33,12 @@ export interface WaitSettings {
 
 /** How one service's rollout ended. */
 export interface RolloutEnd {
-  state: 'deployed' | 'failed' | 'ecs-rolled-back' | 'timed-out';
+  state: 'deployed' | 'failed' | 'ecs-rolled-back' | 'replaced' | 'timed-out';
   reason?: string;
   rollbackDeploymentId?: string;
+  /** `replaced`: the deployment someone else started over ours, and ours as last seen. */
+  replacedBy?: Deployment;
+  ours?: Deployment;
   /** Targets of the new tasks as last seen (health included). */
   targets: TaskTarget[];
   /** Stopped tasks of the new revision noticed while waiting. */
@@ -148,6 +151,8 @@ async function observe(
       reason: verdict.reason,
       rollbackDeploymentId: verdict.rollbackDeploymentId,
     };
+  if (verdict.state === 'replaced')
+    return { state: 'replaced', reason: verdict.reason, replacedBy: verdict.replacedBy, ours: verdict.ours };
   if (verdict.state === 'in-progress' && verdict.progress !== watch.lastProgress) {
     settings.logger.info(verdict.progress);
     watch.lastProgress = verdict.progress;

@@ -51,6 +51,8 @@ export interface FakeService {
   deploymentConfiguration: DeploymentConfiguration;
   /** DescribeServices calls since the last UpdateService. */
   polls: number;
+  /** Every deployment the service ever had, oldest first (its service deployments). */
+  history: Deployment[];
   /** Runs on each DescribeServices naming the service, after an UpdateService. */
   script?: (service: FakeService, poll: number, cluster: FakeCluster) => void;
 }
@@ -73,6 +75,8 @@ export class FakeCluster {
     taskDefinition?: string;
     deploymentConfiguration?: DeploymentConfiguration;
   }[] = [];
+  /** When false, ListServiceDeployments fails as in partitions without the API. */
+  offerServiceDeployments = false;
   private ids = 0;
 
   constructor(readonly clock: Clock) {}
@@ -90,9 +94,12 @@ export class FakeCluster {
         deploymentCircuitBreaker: { enable: false, rollback: false },
       },
       polls: 0,
+      history: [],
       ...options,
     };
     const deployment = this.deployment(service, revision);
+    // The deployment a service runs when we arrive was created long before.
+    deployment.createdAt = new Date(this.clock.now() - 86_400_000);
     deployment.rolloutState = 'COMPLETED';
     deployment.runningCount = service.desired;
     deployment.pendingCount = 0;
@@ -102,7 +109,7 @@ export class FakeCluster {
   }
 
   deployment(service: FakeService, revision: string): Deployment {
-    return {
+    const deployment: Deployment = {
       id: `ecs-svc/${String(++this.ids).padStart(19, '1')}`,
       status: 'PRIMARY',
       taskDefinition: revision,
@@ -113,6 +120,29 @@ export class FakeCluster {
       rolloutState: 'IN_PROGRESS',
       createdAt: new Date(this.clock.now()),
     };
+    service.history.push(deployment);
+    return deployment;
+  }
+
+  /** Someone else's UpdateService to `revision`: a new PRIMARY, the others ACTIVE. */
+  foreignUpdate(service: FakeService, revision: string): Deployment {
+    service.deployments.forEach((deployment) => (deployment.status = 'ACTIVE'));
+    const deployment = this.deployment(service, revision);
+    service.deployments.unshift(deployment);
+    return deployment;
+  }
+
+  /**
+   * The service deployment status of a deployment, as ListServiceDeployments reports it: one
+   * superseded in flight is STOPPED, a completed one SUCCESSFUL.
+   */
+  serviceDeploymentStatus(service: FakeService, deployment: Deployment): string {
+    if (deployment.rolloutState === 'COMPLETED') return 'SUCCESSFUL';
+    if (deployment.rolloutState === 'FAILED')
+      return service.deploymentConfiguration.deploymentCircuitBreaker?.rollback
+        ? 'ROLLBACK_SUCCESSFUL'
+        : 'STOPPED';
+    return deployment.status === 'PRIMARY' ? 'IN_PROGRESS' : 'STOPPED';
   }
 
   event(service: FakeService, message: string): void {
@@ -246,11 +276,26 @@ export class FakeCluster {
         ec2InstanceId: 'i-0aaa',
       })),
     }));
-    on(ListServiceDeploymentsCommand).callsFake(() => {
-      throw Object.assign(new Error('not offered in this partition'), {
-        name: 'UnsupportedFeatureException',
-      });
-    });
+    on(ListServiceDeploymentsCommand).callsFake(
+      (input: { service: string; createdAt?: { after?: Date } }) => {
+        if (!this.offerServiceDeployments)
+          throw Object.assign(new Error('not offered in this partition'), {
+            name: 'UnsupportedFeatureException',
+          });
+        const service = this.services.get(input.service) as FakeService;
+        const after = input.createdAt?.after?.getTime() ?? 0;
+        return {
+          serviceDeployments: service.history
+            .filter((d) => (d.createdAt?.getTime() ?? 0) >= after)
+            .reverse()
+            .map((d) => ({
+              serviceDeploymentArn: `arn:aws:ecs:eu-west-1:111122223333:service-deployment/prod/${service.name}/${d.id?.slice(8)}`,
+              createdAt: d.createdAt,
+              status: this.serviceDeploymentStatus(service, d),
+            })),
+        };
+      },
+    );
     if (elbv2)
       (elbv2 as Stub)
         .on(DescribeTargetHealthCommand)
