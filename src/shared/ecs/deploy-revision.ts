@@ -4,7 +4,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Clock } from '../aws/poll';
 import type { Logger } from '../runtime/logger';
-import { mapBounded } from './bounded-map';
+import { mapConcurrent } from '../runtime/concurrency';
 import { allOk, type DeployRevisionResult, type ServiceDeployResult } from './deploy-result';
 import { assertAlarmsQuiet } from './deployment-alarms';
 import { waitForInFlight } from './in-flight';
@@ -83,7 +83,7 @@ export async function deployRevision(
   const settings = waitSettings(clients, options);
   const services = await waitForInFlight(settings, described);
   if (services !== described) await alarmsQuiet(clients, options);
-  const started = await mapBounded(services, options.concurrency ?? 5, (service) =>
+  const started = await mapConcurrent(services, options.concurrency ?? 5, (service) =>
     startDeployment(ecs, service, options),
   );
   const results = started.map((start) => start.result);
@@ -164,7 +164,7 @@ export async function rollBackServices(
 ): Promise<DeployRevisionResult> {
   const names = Object.keys(options.revisions);
   const services = await describeServicesOrFail(clients.ecs, options.cluster, names);
-  const started = await mapBounded(services, options.concurrency ?? 5, (service) =>
+  const started = await mapConcurrent(services, options.concurrency ?? 5, (service) =>
     startDeployment(clients.ecs, service, {
       cluster: options.cluster,
       taskDefinitionArn: options.revisions[service.serviceName ?? ''],

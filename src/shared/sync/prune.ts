@@ -1,5 +1,5 @@
 import type { Logger } from '../runtime/logger';
-import { mapConcurrent } from './concurrency';
+import { mapConcurrent } from '../runtime/concurrency';
 import type { Layout } from './layout';
 import { parseManifest, type Manifest } from './manifest';
 import { listReleases } from './remote-state';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ActionError, FileError } from '../runtime/errors';
 import type { Logger } from '../runtime/logger';
-import { mapConcurrent } from './concurrency';
+import { mapConcurrent } from '../runtime/concurrency';
 import type { Layout } from './layout';
 import {
   hexToBase64,

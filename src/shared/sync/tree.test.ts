@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { mapConcurrent } from './concurrency';
 import { readTree } from './tree';
 
 let root: string;
@@ -67,32 +66,5 @@ describe('readTree', () => {
     await expect(readTree(path.join(root, 'missing'), { maxFileSize: 10 })).rejects.toThrow(
       'is not a directory',
     );
-  });
-});
-
-describe('mapConcurrent', () => {
-  it('keeps order and never runs more than the limit at once', async () => {
-    let running = 0;
-    let peak = 0;
-    const result = await mapConcurrent([5, 1, 4, 2, 3], 2, async (n) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, n));
-      running--;
-      return n * 10;
-    });
-    expect(result).toEqual([50, 10, 40, 20, 30]);
-    expect(peak).toBe(2);
-  });
-
-  it('stops starting work after a failure and rethrows it', async () => {
-    const started: number[] = [];
-    await expect(
-      mapConcurrent([1, 2, 3, 4], 1, async (n) => {
-        started.push(n);
-        if (n === 2) throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    expect(started).toEqual([1, 2]);
   });
 });

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FileError } from '../runtime/errors';
-import { mapConcurrent } from './concurrency';
+import { mapConcurrent } from '../runtime/concurrency';
 import { createExcludeMatcher } from './glob';
 
 /** A file of the local tree, hashed. */
