@@ -79,6 +79,11 @@ describe('deploy rollouts that fail', () => {
       'ECS rollback reason: ECS deployment circuit breaker: tasks failed to start.',
     );
     expect(run.summary).toContain('Circuit breaker: TRIGGERED');
+    // The step ends once ECS's own rollback has completed, and the service is settled on web:1.
+    expect(run.summary).toContain('Rollback to `web:1`: done');
+    const after = await service('breaker');
+    expect(after.deployments).toHaveLength(1);
+    expect(after.deployments?.[0]).toMatchObject({ taskDefinition: rev(1), rolloutState: 'COMPLETED' });
     expect(run.summary).toMatch(
       /\| `[0-9a-f-]+` \| EssentialContainerExited \| Essential container in task exited \| app: 1 \|/,
     );

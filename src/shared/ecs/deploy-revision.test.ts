@@ -8,6 +8,7 @@ import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-s
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { MemoryLogger } from '../runtime/logger';
+import { shortArn } from './service-state';
 import { deployRevision, rollBackServices, type DeployRevisionOptions } from './deploy-revision';
 import { FakeCluster, fakeClock, rev, type FakeService } from './testing/fake-cluster';
 
@@ -203,6 +204,9 @@ describe('deployRevision', () => {
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
       script: (service, poll, c) => {
         const ours = service.deployments[0];
+        // ECS's own rollback deployment completes a few polls after it starts.
+        if (ours.taskDefinition === rev(1) && ours.rolloutState === 'IN_PROGRESS' && poll >= 6)
+          return c.complete(service);
         if (ours.taskDefinition !== rev(2)) return;
         if (poll < 3) return c.failTask(service, 137);
         ours.rolloutState = 'FAILED';
@@ -214,6 +218,9 @@ describe('deployRevision', () => {
     const result = await deployRevision(clients, options());
     const [web] = result.services;
     expect(web.outcome).toBe('ecs-rolled-back');
+    // The step ends only once ECS's rollback has finished, and says so.
+    expect(web.rollback).toMatchObject({ taskDefinitionArn: rev(1), outcome: 'deployed' });
+    expect(logger.lines).toContain(`web: ECS's rollback to ${shortArn(rev(1))} completed`);
     expect(web.reason).toBe(
       `ECS rolled the deployment back to ${rev(1)}: ECS deployment circuit breaker: tasks failed to start.`,
     );

@@ -7,6 +7,7 @@ import type { Logger } from '../runtime/logger';
 import { mapConcurrent } from '../runtime/concurrency';
 import { allOk, type DeployRevisionResult, type ServiceDeployResult } from './deploy-result';
 import { assertAlarmsQuiet } from './deployment-alarms';
+import { awaitEcsRollbacks } from './ecs-rollback';
 import { waitForInFlight } from './in-flight';
 import type { RolloutWatch } from './rollout';
 import { applyEnd } from './rollout-end';
@@ -68,7 +69,7 @@ export interface RollBackOptions {
  * settle (throwing, having changed nothing, if they do not within `timeout`), updates the
  * services (bounded concurrency), waits for every rollout to complete with healthy targets,
  * reports why any failed, and with `rollback: auto` puts failed services back on their previous
- * revision (unless ECS already rolled them back). A deployment someone else replaced ours with
+ * revision (where ECS already rolled them back, waits for ECS's rollback). A deployment someone else replaced ours with
  * is never rolled back: ours is `superseded`, or `deployed` with `replacedBy` if it completed
  * first.
  */
@@ -99,6 +100,7 @@ export async function deployRevision(
       await applyEnd(settings, result, watch, ends.get(watch.service) as RolloutEnd);
     }),
   );
+  await awaitEcsRollbacks(settings, results);
   const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'timed-out');
   if (options.rollback === 'auto' && failed.length > 0) await rollBackFailed(clients, options, failed);
   return { services: results, ok: allOk(results) };
