@@ -227,14 +227,26 @@ async function rollBackAfterBake(
 ): Promise<never> {
   const arn = report.taskDefinitionArn as string;
   const fired = (report.bake?.fired ?? []).map((alarm) => alarm.name).join(', ');
+  // Someone may have deployed during the bake: roll back only services still on our revision,
+  // never over another deployment.
+  const now = await describeServicesOrFail(clients.ecs, inputs.targetCluster, Object.keys(report.previous));
+  const stillOurs = new Set(
+    now.filter((service) => runningRevision(service).taskDefinitionArn === arn).map((s) => s.serviceName),
+  );
+  const replaced = Object.keys(report.previous).filter(
+    (service) => movedOn(report, service) || !stillOurs.has(service),
+  );
   const revisions = Object.fromEntries(
     Object.entries(report.previous).filter(
-      ([service, previous]) => previous && previous !== arn && !movedOn(report, service),
+      ([service, previous]) => previous && previous !== arn && !replaced.includes(service),
     ),
   );
+  if (replaced.length > 0 && Object.keys(revisions).length > 0)
+    logger.warning(
+      `Not rolling back ${replaced.join(', ')}: another deployment has replaced ours there since`,
+    );
   if (inputs.rollback === 'none' || Object.keys(revisions).length === 0) {
     report.result = 'failed';
-    const replaced = Object.keys(report.previous).filter((service) => movedOn(report, service));
     throw new DeploymentFailedError(
       `Target alarm ${fired} fired during the bake; ${
         inputs.rollback === 'none'
