@@ -162,15 +162,14 @@ export class Ec2QueryClient {
     const headers = signRequest(
       this.url,
       body,
-      {
-        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-        'user-agent': config.customUserAgent.map(([name, version]) => `${name}/${version}`).join(' '),
-      },
+      { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
       await this.options.credentials(),
       config.region,
       (this.options.now ?? (() => new Date()))(),
     );
     delete headers.host; // fetch sets it from the URL
+    // Not signed, as the SDK's signer leaves it out: proxies and clients may rewrite it.
+    headers['user-agent'] = config.customUserAgent.map(([name, version]) => `${name}/${version}`).join(' ');
     const response = await (this.options.fetch ?? fetch)(this.url, {
       method: 'POST',
       headers,
