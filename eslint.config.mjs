@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['actions/*/dist/**', 'node_modules/**', 'coverage/**', '.emulator/**', 'build/**'] },
+  {
+    ignores: [
+      'actions/*/dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.emulator/**',
+      'build/**',
+      'bench/results/**',
+      'demo-output/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

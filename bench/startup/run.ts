@@ -96,17 +96,24 @@ export async function benchStartup(
   runs: number,
   baseline?: StartupSubject,
 ): Promise<string> {
-  const rec = await recorder();
   const measure = async (subject: StartupSubject) => {
     const times: number[] = [];
-    for (let i = 0; i < runs; i++) times.push(await startupOnce(subject, rec.endpoint, rec.next()));
+    for (let i = 0; i < runs; i++) {
+      // A fresh recorder per run: requests a killed run had already sent (actions send several
+      // at once) must not be taken for the next run's first request.
+      const rec = await recorder();
+      try {
+        times.push(await startupOnce(subject, rec.endpoint, rec.next()));
+      } finally {
+        rec.server.closeAllConnections();
+        rec.server.close();
+      }
+    }
     return { subject, bytes: bundleBytes(subject.dir), startup: median(times) };
   };
   const rows = [];
-  // Interleave with the baseline so both see the same machine state.
   const base = baseline ? await measure(baseline) : undefined;
   for (const subject of subjects) rows.push(await measure(subject));
-  rec.server.close();
   const lines = [
     `Start-up: median of ${runs} runs of \`node dist/index.js\` from process start to the first AWS request (a local recorder answers it).`,
     '',
