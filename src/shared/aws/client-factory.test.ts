@@ -2,6 +2,7 @@ import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { version } from '../../../package.json';
+import { MemoryLogger } from '../runtime/logger';
 import { ClientFactory } from './client-factory';
 import { resolveEndpoint } from './endpoint';
 import { resolveRegion } from './region';
@@ -87,7 +88,14 @@ describe('ClientFactory', () => {
   });
 
   it('counts every attempt per operation, retries included', async () => {
-    const factory = new ClientFactory({ action: 'deploy', region: 'us-east-1', maxAttempts: 3, env: {} });
+    const logger = new MemoryLogger();
+    const factory = new ClientFactory({
+      action: 'deploy',
+      region: 'us-east-1',
+      maxAttempts: 3,
+      env: {},
+      logger,
+    });
     const ecs = factory.create(ECSClient, 'ECS');
     let calls = 0;
     // A stand-in HTTP handler: the first answer is a throttle, the second succeeds.
@@ -110,5 +118,6 @@ describe('ClientFactory', () => {
     expect(calls).toBe(2);
     expect(factory.requests.get('ECS.ListClusters')).toBe(2);
     expect(factory.requestCount).toBe(2);
+    expect(logger.lines).toContain('debug: ECS.ListClusters request id req-2');
   });
 });

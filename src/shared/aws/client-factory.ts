@@ -41,7 +41,10 @@ interface MiddlewareClient {
   middlewareStack: {
     add(
       middleware: (
-        next: (args: unknown) => Promise<{ output?: { $metadata?: { requestId?: string } } }>,
+        next: (args: unknown) => Promise<{
+          output?: { $metadata?: { requestId?: string } };
+          response?: { headers?: Record<string, string | undefined> };
+        }>,
         context: { commandName?: string; clientName?: string },
       ) => (args: unknown) => Promise<unknown>,
       options: { step: 'deserialize'; name: string },
@@ -99,7 +102,11 @@ export class ClientFactory {
         const operation = `${service}.${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
         this.requests.set(operation, (this.requests.get(operation) ?? 0) + 1);
         const result = await next(args);
-        logger?.debug(`${operation} request id ${result.output?.$metadata?.requestId ?? 'n/a'}`);
+        const headers = result.response?.headers ?? {};
+        // $metadata is filled in after this step for some protocols; the headers always carry it.
+        const requestId =
+          result.output?.$metadata?.requestId ?? headers['x-amzn-requestid'] ?? headers['x-amz-request-id'];
+        logger?.debug(`${operation} request id ${requestId ?? 'n/a'}`);
         return result;
       },
       // The deserialize step runs once per attempt, so retries are counted too.
