@@ -18,6 +18,7 @@ describe('parseInputs', () => {
       pruneGraceMs: 3_600_000,
       exclude: [],
       encryption: { sse: 'AES256' },
+      verifyObjects: false,
       dryRun: false,
       region: 'eu-west-1',
     });
@@ -35,6 +36,7 @@ describe('parseInputs', () => {
         exclude: '*.retry\n# comment\nroles/old/',
         sse: 'aws:kms',
         'kms-key-id': 'alias/playbooks',
+        'verify-objects': 'true',
         'dry-run': 'true',
         region: 'us-west-2',
       }),
@@ -47,6 +49,7 @@ describe('parseInputs', () => {
       pruneGraceMs: 0,
       exclude: ['*.retry', 'roles/old/'],
       encryption: { sse: 'aws:kms', kmsKeyId: 'alias/playbooks' },
+      verifyObjects: true,
       dryRun: true,
       region: 'us-west-2',
     });

@@ -17,6 +17,7 @@ export const INPUTS = {
   exclude: 'exclude',
   sse: 'sse',
   kmsKeyId: 'kms-key-id',
+  verifyObjects: 'verify-objects',
   dryRun: 'dry-run',
   region: 'region',
 } as const;
@@ -45,6 +46,7 @@ export interface SyncInputs {
   pruneGraceMs: number;
   exclude: string[];
   encryption: Encryption;
+  verifyObjects: boolean;
   dryRun: boolean;
   region: string;
 }
@@ -101,6 +103,7 @@ export function parseInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proc
     pruneGraceMs: inputs.duration(INPUTS.pruneGrace, { default: '1h', min: 0 }),
     exclude,
     encryption: { sse, ...(kmsKeyId ? { kmsKeyId } : {}) },
+    verifyObjects: inputs.boolean(INPUTS.verifyObjects, false),
     dryRun: inputs.boolean(INPUTS.dryRun, false),
     region: resolveRegion(inputs.optional(INPUTS.region), env),
   };

@@ -25,6 +25,7 @@ export async function run(): Promise<void> {
       releaseId: inputs.releaseId,
       keepReleases: inputs.keepReleases,
       pruneGraceMs: inputs.pruneGraceMs,
+      verifyObjects: inputs.verifyObjects,
       dryRun: inputs.dryRun,
       source: { repository: process.env.GITHUB_REPOSITORY, commit: process.env.GITHUB_SHA },
       logger,
@@ -39,7 +40,7 @@ export async function run(): Promise<void> {
     setOutput(OUTPUTS.pointerUri, pointerUri);
     setOutput(OUTPUTS.manifestUri, manifestUri);
     setOutput(OUTPUTS.uploaded, result.published?.uploaded ?? result.plan.uploads.length);
-    setOutput(OUTPUTS.reused, result.plan.reused);
+    setOutput(OUTPUTS.reused, result.reused);
     setOutput(OUTPUTS.prunedReleases, result.prune.releases.length);
     setOutput(OUTPUTS.changed, result.changed);
     summary.raw(

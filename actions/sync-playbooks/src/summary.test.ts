@@ -21,7 +21,8 @@ function result(overrides: Partial<SyncResult> = {}, changes = 2): SyncResult {
     },
     published: {
       uploaded: 1,
-      uploadedConcurrently: 0,
+      uploadedBytes: 10,
+      alreadyStored: new Set(),
       pointerMoved: true,
       manifestReused: false,
       pointerConflicts: 0,
@@ -34,6 +35,7 @@ function result(overrides: Partial<SyncResult> = {}, changes = 2): SyncResult {
     releaseId: 'abc123',
     manifestKey: 'p/releases/abc123.json',
     changed: true,
+    reused: 4,
     ...overrides,
   };
 }

@@ -31,9 +31,11 @@ export function renderSummary(result: SyncResult, context: SummaryContext): stri
       ],
       [
         context.dryRun ? 'Objects to upload' : 'Objects uploaded',
-        `${published ? published.uploaded : plan.uploads.length} (${formatBytes(plan.uploadBytes)})`,
+        published
+          ? `${published.uploaded} (${formatBytes(published.uploadedBytes)})`
+          : `${plan.uploads.length} (${formatBytes(plan.uploadBytes)})`,
       ],
-      ['Files reusing an object', plan.reused],
+      ['Files reusing an object', result.reused],
       [
         context.dryRun ? 'Releases to prune' : 'Releases pruned',
         prune.releases.length ? prune.releases.map((r) => inlineCode(r.release)).join(', ') : 'none',

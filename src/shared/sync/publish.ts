@@ -37,8 +37,13 @@ export interface PublishOptions {
 export interface PublishResult {
   /** Objects this run uploaded. */
   uploaded: number;
-  /** Objects another run uploaded between our listing and our upload. */
-  uploadedConcurrently: number;
+  /** Bytes of the objects this run uploaded. */
+  uploadedBytes: number;
+  /**
+   * SHA-256s of planned uploads that S3 already held (the conditional write was refused): an
+   * object of an older release, or one a concurrent run uploaded first.
+   */
+  alreadyStored: ReadonlySet<string>;
   /** Whether this run moved the pointer. */
   pointerMoved: boolean;
   /** The pointer as it stands after this run. */
@@ -56,10 +61,12 @@ export interface PublishResult {
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const { plan, store, layout, logger } = options;
-  const raced = await uploadObjects(options);
+  const alreadyStored = await uploadObjects(options);
+  const uploads = plan.uploads.filter((file) => !alreadyStored.has(file.sha256));
   const result: PublishResult = {
-    uploaded: plan.uploads.length - raced,
-    uploadedConcurrently: raced,
+    uploaded: uploads.length,
+    uploadedBytes: uploads.reduce((sum, file) => sum + file.size, 0),
+    alreadyStored,
     pointerMoved: false,
     manifestReused: false,
     pointerConflicts: 0,
@@ -78,7 +85,11 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   return { ...result, ...(await movePointer(options, manifestKey, manifestSha)) };
 }
 
-async function uploadObjects(options: PublishOptions): Promise<number> {
+/**
+ * Uploads the planned objects with If-None-Match: an object S3 already holds is refused, not
+ * overwritten, and not sent twice. Returns the SHA-256s that were already there.
+ */
+async function uploadObjects(options: PublishOptions): Promise<Set<string>> {
   const { plan, store, layout, logger } = options;
   const outcomes = await mapConcurrent(plan.uploads, options.concurrency, async (file) => {
     const body = await readFile(file.absolutePath);
@@ -88,12 +99,10 @@ async function uploadObjects(options: PublishOptions): Promise<number> {
     const written = await store.put(layout.objectKey(file.sha256), body, hexToBase64(file.sha256), {
       ifNoneMatch: '*',
     });
-    logger.debug(
-      `${written ? 'uploaded' : 'already uploaded by another run:'} ${file.path} (${file.sha256})`,
-    );
+    logger.debug(`${written ? 'uploaded' : 'already stored:'} ${file.path} (${file.sha256})`);
     return written;
   });
-  return outcomes.filter((written) => !written).length;
+  return new Set(plan.uploads.filter((_, index) => !outcomes[index]).map((file) => file.sha256));
 }
 
 /** A manifest key that already exists must describe exactly this tree; returns its sha256. */

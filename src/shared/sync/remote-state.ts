@@ -14,20 +14,54 @@ export interface RemoteState {
   pointer?: Pointer;
   /** The release the pointer references, when its manifest is intact. */
   current?: CurrentRelease;
-  objects: ListedObject[];
+  /**
+   * Every content object, when they were listed: on request, or because there was no intact
+   * current release to plan from. Undefined otherwise.
+   */
+  objects?: ListedObject[];
   releases: ListedRelease[];
 }
 
-/** Reads the pointer, its manifest (verified against the pointer's SHA-256) and the listings. */
-export async function readRemoteState(store: S3Store, layout: Layout, logger: Logger): Promise<RemoteState> {
-  const [pointerObject, objects, releases] = await Promise.all([
+export interface ReadOptions {
+  /** List every object even when the current release is intact (one request per 1,000 objects). */
+  listObjects: boolean;
+}
+
+/**
+ * Reads the pointer, its manifest (verified against the pointer's SHA-256) and the release
+ * listing. Content objects are listed only when asked to, or when there is no intact current
+ * release: otherwise the current manifest says which objects exist, because a manifest is only
+ * ever written after its objects, and pruning never deletes what a kept manifest references.
+ */
+export async function readRemoteState(
+  store: S3Store,
+  layout: Layout,
+  logger: Logger,
+  options: ReadOptions,
+): Promise<RemoteState> {
+  const listing = options.listObjects ? listObjects(store, layout) : undefined;
+  // Settles a listing nobody awaits yet, so that an early failure elsewhere leaves no unhandled rejection.
+  listing?.catch(() => undefined);
+  const [pointerObject, releases] = await Promise.all([
     store.get(layout.pointerKey),
-    listObjects(store, layout),
     listReleases(store, layout),
   ]);
+  const state = await readCurrent(store, layout, logger, pointerObject, releases);
+  if (listing) return { ...state, objects: await listing };
+  if (state.current) return state;
+  return { ...state, objects: await listObjects(store, layout) };
+}
+
+async function readCurrent(
+  store: S3Store,
+  layout: Layout,
+  logger: Logger,
+  pointerObject: { text: string; etag: string } | undefined,
+  releases: ListedRelease[],
+): Promise<RemoteState> {
   if (!pointerObject) {
     logger.info(`No pointer at ${store.uri(layout.pointerKey)} yet: this is the first sync`);
-    return { objects, releases };
+    return { releases };
   }
   let pointer: Pointer;
   try {
@@ -36,9 +70,9 @@ export async function readRemoteState(store: S3Store, layout: Layout, logger: Lo
     logger.warning(
       `${store.uri(layout.pointerKey)} ${(error as Error).message}; it will be replaced by this release`,
     );
-    return { pointerEtag: pointerObject.etag, objects, releases };
+    return { pointerEtag: pointerObject.etag, releases };
   }
-  const base = { pointerEtag: pointerObject.etag, pointer, objects, releases };
+  const base = { pointerEtag: pointerObject.etag, pointer, releases };
   const manifestObject = await store.get(pointer.manifest);
   if (!manifestObject) {
     logger.warning(

@@ -15,6 +15,11 @@ export interface SyncOptions {
   releaseId?: string;
   keepReleases: number;
   pruneGraceMs: number;
+  /**
+   * List every object: upload any the release references that S3 lacks, and sweep objects no
+   * kept release references. Without it the current manifest says which objects exist.
+   */
+  verifyObjects: boolean;
   dryRun: boolean;
   source: { repository?: string; commit?: string };
   concurrency?: number;
@@ -34,6 +39,8 @@ export interface SyncResult {
   manifestKey: string;
   /** Whether the pointer moved (on a dry run: would move). */
   changed: boolean;
+  /** Files whose object S3 already held, so nothing was uploaded for them. */
+  reused: number;
 }
 
 /** One sync: read what S3 holds, plan, and (unless a dry run) publish and prune. */
@@ -44,7 +51,10 @@ export async function syncTree(options: SyncOptions): Promise<SyncResult> {
   // files (they are validated while hashed) wins over an S3 error; nothing is written either way.
   const [filesResult, remoteResult] = await Promise.allSettled([
     Promise.resolve(options.files),
-    logger.group('Read the published state', () => readRemoteState(store, layout, logger)),
+    logger.group('Read the published state', () =>
+      // A dry run lists every object, so that its plan says exactly what a run would upload.
+      readRemoteState(store, layout, logger, { listObjects: options.verifyObjects || options.dryRun }),
+    ),
   ]);
   if (filesResult.status === 'rejected') throw filesResult.reason;
   if (remoteResult.status === 'rejected') throw remoteResult.reason;
@@ -55,7 +65,11 @@ export async function syncTree(options: SyncOptions): Promise<SyncResult> {
     plan = planSync({
       files,
       current: remote.current,
-      existingObjects: new Set(remote.objects.map((object) => object.sha256)),
+      existingObjects: new Set(
+        remote.objects
+          ? remote.objects.map((object) => object.sha256)
+          : (remote.current?.manifest.files ?? []).map((file) => file.sha256),
+      ),
       releaseId: options.releaseId,
       created: now(),
     });
@@ -99,7 +113,9 @@ export async function syncTree(options: SyncOptions): Promise<SyncResult> {
       graceMs: options.pruneGraceMs,
       now,
       logger,
-      objects: remote.objects,
+      releasesBefore: remote.releases,
+      // Objects listed only for a dry run's plan are not swept: the dry run shows what a run prunes.
+      sweep: options.verifyObjects || !remote.current ? remote.objects : undefined,
       knownManifests: [
         ...(remote.current ? [remote.current.manifest] : []),
         ...(published?.pointerMoved ? [plan.manifest] : []),
@@ -118,5 +134,8 @@ export async function syncTree(options: SyncOptions): Promise<SyncResult> {
       published?.pointer?.manifest ??
       (plan.changed ? manifestKey : (remote.pointer?.manifest ?? manifestKey)),
     changed: published ? published.pointerMoved : plan.changed,
+    reused:
+      plan.reused +
+      (published ? plan.manifest.files.filter((file) => published.alreadyStored.has(file.sha256)).length : 0),
   };
 }

@@ -62,6 +62,25 @@ describe('readTree', () => {
     await expect(readTree(root, { maxFileSize: 10 })).rejects.toThrow(message);
   });
 
+  it('hashes files larger than its read buffer, and yields to other work while hashing', async () => {
+    const big = Buffer.alloc(2.5 * 1024 * 1024 + 7, 'playbook\n');
+    for (let i = 0; i < 4; i++) write(`files/big${i}.bin`, big.toString());
+    let ticks = 0;
+    let ticking = setImmediate(function tick() {
+      ticks++;
+      ticking = setImmediate(tick);
+    });
+    try {
+      const tree = await readTree(root, { maxFileSize: 10 * 1024 * 1024 });
+      expect(tree.files.map((f) => f.sha256)).toEqual(Array(4).fill(sha(big.toString())));
+      expect(tree.bytes).toBe(4 * big.length);
+    } finally {
+      clearImmediate(ticking);
+    }
+    // 10 MiB in 4 MiB slices: the event loop ran between slices, not only at the start.
+    expect(ticks).toBeGreaterThanOrEqual(3);
+  });
+
   it('refuses a source that is not a directory', async () => {
     await expect(readTree(path.join(root, 'missing'), { maxFileSize: 10 })).rejects.toThrow(
       'is not a directory',

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { FileError } from '../runtime/errors';
-import { mapConcurrent } from '../runtime/concurrency';
 import { createExcludeMatcher } from './glob';
 
 /** A file of the local tree, hashed. */
@@ -22,8 +20,6 @@ export interface TreeOptions {
   exclude?: readonly string[];
   /** Files larger than this are refused (bytes). */
   maxFileSize: number;
-  /** Files hashed at once. */
-  concurrency?: number;
 }
 
 export interface LocalTree {
@@ -44,30 +40,74 @@ interface Found {
  * Reads and hashes every file under `source`. Skips `.git`; follows symlinks only while they stay
  * inside `source`; refuses special files and files over `maxFileSize`. Throws a `FileError`
  * naming the file, before anything is written anywhere.
+ *
+ * The file system is read synchronously, in slices that yield to the event loop so requests to S3
+ * made meanwhile keep going: for a tree of many small files, a round trip through libuv's thread
+ * pool per stat and read cost three to four times the hashing itself (measured on 1,000 files).
  */
 export async function readTree(source: string, options: TreeOptions): Promise<LocalTree> {
-  const info = await stat(source).catch(() => undefined);
+  await yieldToEventLoop();
+  const info = statOrUndefined(source);
   if (!info?.isDirectory()) throw new FileError(source, 'is not a directory');
-  const root = await realpath(source);
-  const excludes = createExcludeMatcher(options.exclude ?? []);
-  const found: Found[] = [];
-  const excluded: string[] = [];
-  await walk(root, '', new Set([root]), {
+  const root = realpathSync(source);
+  const state: WalkState = {
     root,
-    excludes,
-    found,
-    excluded,
+    excludes: createExcludeMatcher(options.exclude ?? []),
+    found: [],
+    excluded: [],
     maxFileSize: options.maxFileSize,
-  });
-  const files = await mapConcurrent(found, options.concurrency ?? 16, async (file) => ({
-    path: file.path,
-    absolutePath: file.absolutePath,
-    size: file.size,
-    mode: file.executable ? ('0755' as const) : ('0644' as const),
-    sha256: await hashFile(file.absolutePath, file.size),
-  }));
+  };
+  walk(root, '', new Set([root]), state);
+  const hasher = new FileHasher();
+  const files: LocalFile[] = [];
+  let sliceBytes = 0;
+  for (const file of state.found) {
+    files.push({
+      path: file.path,
+      absolutePath: file.absolutePath,
+      size: file.size,
+      mode: file.executable ? '0755' : '0644',
+      sha256: hashOrExplain(hasher, file),
+    });
+    sliceBytes += file.size + SLICE_FILE_COST;
+    if (sliceBytes >= SLICE_BYTES) {
+      sliceBytes = 0;
+      await yieldToEventLoop();
+    }
+  }
   files.sort((a, b) => compareStrings(a.path, b.path));
-  return { files, excluded: excluded.sort(compareStrings), bytes: files.reduce((sum, f) => sum + f.size, 0) };
+  return {
+    files,
+    excluded: state.excluded.sort(compareStrings),
+    bytes: files.reduce((sum, f) => sum + f.size, 0),
+  };
+}
+
+function hashOrExplain(hasher: FileHasher, file: Found): string {
+  try {
+    return hasher.hash(file.absolutePath);
+  } catch (error) {
+    throw new FileError(
+      file.path,
+      `could not be read (${(error as Error).message}); fix its permissions or exclude it`,
+    );
+  }
+}
+
+/** Bytes hashed between yields (a few milliseconds of work), counting each file as 16 KiB more. */
+const SLICE_BYTES = 4 * 1024 * 1024;
+const SLICE_FILE_COST = 16 * 1024;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 interface WalkState {
@@ -78,27 +118,22 @@ interface WalkState {
   maxFileSize: number;
 }
 
-async function walk(
-  directory: string,
-  relative: string,
-  ancestors: Set<string>,
-  state: WalkState,
-): Promise<void> {
-  const entries = await readdir(directory, { withFileTypes: true });
+function walk(directory: string, relative: string, ancestors: Set<string>, state: WalkState): void {
+  const entries = readdirSync(directory, { withFileTypes: true });
   for (const entry of entries.sort((a, b) => compareStrings(a.name, b.name))) {
     if (entry.name === '.git') continue;
     const relPath = relative ? `${relative}/${entry.name}` : entry.name;
     const absolute = path.join(directory, entry.name);
-    const target = entry.isSymbolicLink() ? await resolveLink(absolute, relPath, state.root) : absolute;
-    const info = await stat(target);
+    const target = entry.isSymbolicLink() ? resolveLink(absolute, relPath, state.root) : absolute;
+    const info = statSync(target);
     if (info.isDirectory()) {
       if (state.excludes(relPath, true)) {
         state.excluded.push(`${relPath}/`);
         continue;
       }
-      const real = await realpath(target);
+      const real = realpathSync(target);
       if (ancestors.has(real)) throw new FileError(relPath, 'is a symlink loop');
-      await walk(target, relPath, new Set([...ancestors, real]), state);
+      walk(target, relPath, new Set([...ancestors, real]), state);
     } else if (state.excludes(relPath, false)) {
       state.excluded.push(relPath);
     } else if (!info.isFile()) {
@@ -122,10 +157,10 @@ async function walk(
   }
 }
 
-async function resolveLink(absolute: string, relPath: string, root: string): Promise<string> {
+function resolveLink(absolute: string, relPath: string, root: string): string {
   let real: string;
   try {
-    real = await realpath(absolute);
+    real = realpathSync(absolute);
   } catch {
     throw new FileError(relPath, 'is a broken symlink');
   }
@@ -134,22 +169,22 @@ async function resolveLink(absolute: string, relPath: string, root: string): Pro
   return real;
 }
 
-/** Files up to this size are read whole: for small files a stream costs more than the hashing. */
-const STREAM_ABOVE = 1024 * 1024;
+/** SHA-256 of files, read through one reusable buffer. */
+export class FileHasher {
+  private readonly buffer = Buffer.allocUnsafe(1024 * 1024);
 
-/** SHA-256 of a file's contents, hex. */
-export async function hashFile(file: string, size = Infinity): Promise<string> {
-  if (size <= STREAM_ABOVE)
-    return createHash('sha256')
-      .update(await readFile(file))
-      .digest('hex');
-  return new Promise((resolve, reject) => {
+  /** The file's SHA-256, hex. */
+  hash(file: string): string {
     const hash = createHash('sha256');
-    createReadStream(file)
-      .on('error', reject)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+    const fd = openSync(file, 'r');
+    try {
+      for (let read = readSync(fd, this.buffer); read > 0; read = readSync(fd, this.buffer))
+        hash.update(this.buffer.subarray(0, read));
+    } finally {
+      closeSync(fd);
+    }
+    return hash.digest('hex');
+  }
 }
 
 /** Byte-order comparison (not locale), so manifests sort the same everywhere. */
