@@ -32,7 +32,16 @@ export interface SyncBenchResult {
   markdown: string;
 }
 
-const SCENARIOS = ['initial (1,000 files)', 'no-op', '10 files changed'] as const;
+const SCENARIOS = [
+  'initial (1,000 files)',
+  'no-op',
+  '10 files changed',
+  '10 files changed, pruning a release',
+  'no-op, verify-objects',
+] as const;
+
+/** Releases kept: the fourth run of a round (the second change) prunes the first release. */
+const KEEP_RELEASES = 2;
 
 /** Deterministic mixed sizes: mostly small playbooks and templates, some larger files. */
 function sizeOf(index: number): number {
@@ -65,12 +74,24 @@ function changeTen(dir: string, generation: number): void {
   }
 }
 
-async function timeAction(ws: string, bucket: string, env: Record<string, string>): Promise<number> {
+async function timeAction(
+  ws: string,
+  bucket: string,
+  env: Record<string, string>,
+  verifyObjects: boolean,
+): Promise<number> {
   const started = process.hrtime.bigint();
   const run = await runAction('sync-playbooks', {
     workspace: ws,
     env,
-    inputs: { bucket, source: 'tree', prefix: 'ecs-node' },
+    inputs: {
+      bucket,
+      source: 'tree',
+      prefix: 'ecs-node',
+      'keep-releases': KEEP_RELEASES,
+      'prune-grace': '0',
+      'verify-objects': verifyObjects,
+    },
     timeoutMs: 600_000,
   });
   if (run.exitCode !== 0) throw new Error(`sync-playbooks failed:\n${run.log}`);
@@ -125,10 +146,12 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
           writeTree(path.join(ws, 'tree'), files);
           const bucket = `bench-${tool}-${round}`;
           await aws(['s3', 'mb', `s3://${bucket}`], env);
-          const time = () =>
-            tool === 'action' ? timeAction(ws, bucket, env) : Promise.resolve(timeAwsCli(ws, bucket, env));
-          const record = async (scenario: (typeof SCENARIOS)[number]) => {
-            const ms = await time();
+          const time = (verifyObjects = false) =>
+            tool === 'action'
+              ? timeAction(ws, bucket, env, verifyObjects)
+              : Promise.resolve(timeAwsCli(ws, bucket, env));
+          const record = async (scenario: (typeof SCENARIOS)[number], verifyObjects = false) => {
+            const ms = await time(verifyObjects);
             samples.get(scenario)![tool].push(ms);
             log(
               `round ${round + 1}/${rounds} ${tool === 'action' ? 'sync-playbooks' : 'aws s3 sync'}: ${scenario} ${(ms / 1000).toFixed(2)} s`,
@@ -136,8 +159,11 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
           };
           await record(SCENARIOS[0]);
           await record(SCENARIOS[1]);
-          changeTen(path.join(ws, 'tree'), round + 1);
+          changeTen(path.join(ws, 'tree'), 2 * round + 1);
           await record(SCENARIOS[2]);
+          changeTen(path.join(ws, 'tree'), 2 * round + 2);
+          await record(SCENARIOS[3]);
+          await record(SCENARIOS[4], true);
         } finally {
           rmSync(ws, { recursive: true, force: true });
         }
@@ -166,13 +192,13 @@ export function renderSyncTable(results: ScenarioResult[], rounds: number): stri
   return [
     '## Playbook sync: sync-playbooks vs aws s3 sync',
     '',
-    `1,000 files of mixed sizes (80% 0.2–4 KiB, 18% 8–64 KiB, 2% 256 KiB–1 MiB), uploaded to the patched moto emulator; median of ${rounds} rounds, each on a fresh bucket. Wall-clock time of the whole process (the action bundle under Node, the AWS CLI under Python). "10 files changed" rewrites 10 files with new content of the same size.`,
+    `1,000 files of mixed sizes (80% 0.2–4 KiB, 18% 8–64 KiB, 2% 256 KiB–1 MiB), uploaded to the patched moto emulator; median of ${rounds} rounds, each on a fresh bucket, the scenarios in table order. Wall-clock time of the whole process (the action bundle under Node, the AWS CLI under Python). "10 files changed" rewrites 10 files with new content of the same size; the next scenario does it again, and with \`keep-releases: ${KEEP_RELEASES}\` the action then also prunes the oldest release and the objects only it referenced (\`aws s3 sync --delete\` keeps no history to prune). "no-op, verify-objects" lists every object, as \`aws s3 sync\` always does.`,
     '',
     '| Scenario | sync-playbooks | aws s3 sync | ratio |',
     '| --- | --- | --- | --- |',
     ...rows,
     '',
-    'Goal: no-op and 10 changed at most 0.5× `aws s3 sync`, initial no slower (ratio ≤ 1). The action also does what `aws s3 sync` does not: SHA-256 content comparison, checksums verified by S3, an atomic pointer flip, and retention.',
+    'Goal: no-op and 10 changed at most 0.5× `aws s3 sync`, initial no slower (ratio ≤ 1). The action also does what `aws s3 sync` does not: SHA-256 content comparison, checksums verified by S3, an atomic pointer flip, and retention. It does not list every object unless asked to (`verify-objects`): the current manifest says which exist.',
     '',
     `Reproduce: \`npx tsx bench/sync/run.ts --rounds ${rounds}\` (after \`npm run build -- sync-playbooks\`).`,
     '',
