@@ -24,6 +24,7 @@
  *   key, so pruning is not run under enforcement here.
  */
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeLaunchTemplateVersionsCommand } from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -42,6 +43,7 @@ import {
   bakeInputs,
   bakeWorkspace,
   cleanUpBakeWorkspaces,
+  createLaunchTemplate,
   emulatorEc2,
   imagesNamed,
 } from '../support/fixtures/bake-ami';
@@ -477,15 +479,11 @@ describeIfBuilt('bake-ami')('iam/bake-ami.json', () => {
     });
   afterAll(cleanUpBakeWorkspaces);
 
-  // Launch template versions are left out here: under enforcement moto answers bake-ami's
-  // (hand-signed) CreateLaunchTemplateVersion with AuthFailure while it accepts the SDK's and every
-  // other call of ours; its signature check rebuilds that request differently. The static test
-  // (iam-policies.test.ts) covers that statement; the launch template path runs unenforced in
-  // bake-ami.test.ts.
-  it('bakes (Packer included) and tags under exactly its policy', async () => {
+  it('bakes (Packer included), tags and moves a launch template under exactly its policy', async () => {
     const workspace = bakeWorkspace('iam happy path');
+    const template = await createLaunchTemplate(ec2, 'iam-nodes');
     const run = await runEnforced('bake-ami', await userWith(policy()), {
-      inputs: bakeInputs(workspace, 'iam-node'),
+      inputs: bakeInputs(workspace, 'iam-node', { 'launch-templates': 'iam-nodes' }),
       workspace: workspace.dir,
     });
     expectSuccess(run);
@@ -493,18 +491,28 @@ describeIfBuilt('bake-ami')('iam/bake-ami.json', () => {
     expect(workspace.packerRuns()).toHaveLength(2);
     const images = await imagesNamed(ec2, 'iam-node');
     expect(images.map((image) => image.id)).toEqual([run.outputs['ami-id']]);
+    const versions = await ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template, Versions: ['$Default'] }),
+    );
+    expect(versions.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.ImageId).toBe(run.outputs['ami-id']);
   });
 
-  it.each([['PackerBuildInstance', 'ec2:RunInstances']])(
-    'fails naming the denied call when statement %s is removed',
-    async (sid, call) => {
-      const workspace = bakeWorkspace(`iam without ${sid}`);
-      const run = await runEnforced('bake-ami', await userWith(without(policy(), sid)), {
-        inputs: bakeInputs(workspace, `iam-${sid.toLowerCase()}`),
-        workspace: workspace.dir,
-      });
-      expect(run.exitCode).not.toBe(0);
-      expect(`${errors(run)}\n${run.log}`).toContain(call);
-    },
-  );
+  it.each([
+    ['PackerBuildInstance', 'ec2:RunInstances'],
+    ['NewLaunchTemplateVersions', 'ec2:CreateLaunchTemplateVersion'],
+  ])('fails naming the denied call when statement %s is removed', async (sid, call) => {
+    const workspace = bakeWorkspace(`iam without ${sid}`);
+    const name = `iam-nodes-${sid.toLowerCase()}`;
+    const template = await createLaunchTemplate(ec2, name);
+    const run = await runEnforced('bake-ami', await userWith(without(policy(), sid)), {
+      inputs: bakeInputs(workspace, `iam-${sid.toLowerCase()}`, { 'launch-templates': name }),
+      workspace: workspace.dir,
+    });
+    expect(run.exitCode).not.toBe(0);
+    expect(`${errors(run)}\n${run.log}`).toContain(call);
+    const versions = await ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template }),
+    );
+    expect(versions.LaunchTemplateVersions).toHaveLength(1);
+  });
 });

@@ -93,9 +93,9 @@ describe('EC2 query serialization', () => {
     expect(params).toMatchSnapshot();
   });
 
-  it('encodes the form body like RFC 3986', () => {
-    expect(queryBody('CreateTags', { 'Tag.1.Value': "a b*(c)!'/é" })).toBe(
-      'Action=CreateTags&Version=2016-11-15&Tag.1.Value=a%20b%2A%28c%29%21%27%2F%C3%A9',
+  it('encodes the form body like RFC 3986, spaces as + (as botocore does)', () => {
+    expect(queryBody('CreateTags', { 'Tag.1.Value': "a b*(c)!'/é~+" })).toBe(
+      'Action=CreateTags&Version=2016-11-15&Tag.1.Value=a+b%2A%28c%29%21%27%2F%C3%A9~%2B',
     );
   });
 

@@ -63,10 +63,16 @@ export function encodeRfc3986(value: string): string {
   );
 }
 
-/** The form body for an action and its flattened parameters. Pure. */
+/**
+ * The form body for an action and its flattened parameters: RFC 3986 with spaces as `+`, exactly
+ * as botocore encodes Query bodies. AWS hashes the bytes it receives, so either form of a space
+ * signs correctly there; moto rebuilds the body from the parsed form before checking a signature,
+ * and only this form survives the round trip. Pure.
+ */
 export function queryBody(action: string, params: Record<string, string>): string {
+  const encode = (text: string) => encodeRfc3986(text).replace(/%20/g, '+');
   return [['Action', action], ['Version', EC2_API_VERSION], ...Object.entries(params)]
-    .map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`)
+    .map(([key, value]) => `${encode(key)}=${encode(value)}`)
     .join('&');
 }
 
