@@ -192,7 +192,7 @@ export function renderSyncTable(results: ScenarioResult[], rounds: number): stri
   return [
     '## Playbook sync: sync-playbooks vs aws s3 sync',
     '',
-    `1,000 files of mixed sizes (80% 0.2–4 KiB, 18% 8–64 KiB, 2% 256 KiB–1 MiB), uploaded to the patched moto emulator; median of ${rounds} rounds, each on a fresh bucket, the scenarios in table order. Wall-clock time of the whole process (the action bundle under Node, the AWS CLI under Python). "10 files changed" rewrites 10 files with new content of the same size; the next scenario does it again, and with \`keep-releases: ${KEEP_RELEASES}\` the action then also prunes the oldest release and the objects only it referenced (\`aws s3 sync --delete\` keeps no history to prune). "no-op, verify-objects" lists every object, as \`aws s3 sync\` always does.`,
+    `1,000 files of mixed sizes (80% 0.2–4 KiB, 18% 8–64 KiB, 2% 256 KiB–1 MiB), uploaded to the patched moto emulator; median of ${rounds} rounds, each on a fresh bucket, the scenarios in table order. Wall-clock time of the whole process (the action bundle under Node, the AWS CLI under Python). "10 files changed" rewrites 10 files with new content of the same size; the next scenario does it again, and with \`keep-releases: ${KEEP_RELEASES}\` the action then also prunes the oldest release, listing every object to find the unreferenced ones (\`aws s3 sync --delete\` keeps no history to prune). "no-op, verify-objects" lists every object, as \`aws s3 sync\` always does.`,
     '',
     '| Scenario | sync-playbooks | aws s3 sync | ratio |',
     '| --- | --- | --- | --- |',

@@ -1,9 +1,10 @@
 /**
  * actions/sync-playbooks, the committed bundle: which requests a sync makes to learn what S3
  * holds. By default the current manifest says which objects exist (a manifest is only written
- * after its objects), so no run lists every object; `verify-objects` lists them to repair objects
- * deleted by hand and to sweep objects no release references. Requests are seen through a
- * recording proxy in front of the emulator.
+ * after its objects), so every object is listed only to prune, when a release is dropped;
+ * `verify-objects` lists them on every run, to repair objects deleted by hand and to sweep
+ * objects no release references. Requests are seen through a recording proxy in front of the
+ * emulator.
  */
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ClientFactory } from '../../src/shared/aws/client-factory';
@@ -108,22 +109,30 @@ it('sends an object an older release still has once, and S3 refuses it instead o
   expect(back.run.summary).toMatch(/Objects uploaded \| 0 \(0 B\)/);
 });
 
-it('prunes what the dropped releases referenced without listing every object', async () => {
+it('lists every object only when it drops a release, and then also deletes what a cancelled run left', async () => {
   const bucket = await newBucket(s3, 'objects-prune');
   const ws = playbookWorkspace(playbookTree(30, 'base'));
-  for (const version of [1, 2, 3]) {
+  const inputs = { 'keep-releases': 1, 'prune-grace': '0' };
+  writePlaybooks(ws, { 'version.txt': 'version 1\n' });
+  await sync(ws, bucket, inputs);
+  // What a run cancelled after uploading, before writing its manifest, leaves behind.
+  const stray = objectKey(sha256('stray\n'));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: stray, Body: 'stray\n' }));
+  const noop = await sync(ws, bucket, inputs);
+  expect(noop.requests).not.toContain('LIST objects/');
+  expect(await bucketKeys(s3, bucket)).toContain(stray);
+  for (const version of [2, 3]) {
     writePlaybooks(ws, { 'version.txt': `version ${version}\n` });
-    const { run, requests } = await sync(ws, bucket, { 'keep-releases': 1, 'prune-grace': '0' });
-    expect(run.outputs['pruned-releases']).toBe(version === 1 ? '0' : '1');
-    if (version === 1) continue; // the first sync has no manifest to trust
-    expect(requests).not.toContain('LIST objects/');
-    expect(requests).toContain('HEAD objects/…');
+    const { run, requests } = await sync(ws, bucket, inputs);
+    expect(run.outputs['pruned-releases']).toBe('1');
+    expect(requests).toContain('LIST objects/');
   }
   const objects = (await bucketKeys(s3, bucket)).filter((key) => key.includes('/objects/'));
   expect(objects).toHaveLength(31 + 1);
   expect(objects).toContain(objectKey(sha256('version 3\n')));
   expect(objects).not.toContain(objectKey(sha256('version 1\n')));
   expect(objects).not.toContain(objectKey(sha256('version 2\n')));
+  expect(objects).not.toContain(stray);
 });
 
 describe('verify-objects', () => {
@@ -145,7 +154,7 @@ describe('verify-objects', () => {
     await verifyPointer(s3, bucket, PREFIX, await current(bucket));
   });
 
-  it('sweeps objects no kept release references, past the grace period', async () => {
+  it('sweeps objects no kept release references even when no release is dropped', async () => {
     const bucket = await newBucket(s3, 'objects-sweep');
     const ws = playbookWorkspace({ 'site.yml': 'site\n' });
     await sync(ws, bucket);

@@ -1,6 +1,5 @@
 import {
   GetObjectCommand,
-  HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
   type GetObjectCommandOutput,
@@ -55,12 +54,6 @@ function holding(manifests: (Manifest | string)[], objects: Record<string, numbe
       ETag: '"e"',
     } as unknown as GetObjectCommandOutput;
   });
-  s3.on(HeadObjectCommand).callsFake(({ Key }: { Key: string }) => {
-    const entry = Object.entries(objects).find(([c]) => objectKey(c) === Key);
-    if (!entry)
-      throw Object.assign(new Error('Not Found'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
-    return { LastModified: new Date(NOW - entry[1] * HOUR) };
-  });
 }
 
 function options(overrides: Partial<PruneOptions>): PruneOptions {
@@ -81,7 +74,7 @@ function options(overrides: Partial<PruneOptions>): PruneOptions {
 
 const R1 = manifest('r1', 48, ['a', 'b', 'e']);
 const R2 = manifest('r2', 24, ['a', 'c']);
-const calls = (command: unknown) => s3.commandCalls(command as typeof HeadObjectCommand).length;
+const calls = (command: typeof GetObjectCommand) => s3.commandCalls(command).length;
 
 describe('planPrune', () => {
   it('makes no request when retention would drop none of the releases listed before', async () => {
@@ -93,44 +86,24 @@ describe('planPrune', () => {
     expect(s3.calls()).toHaveLength(0);
   });
 
-  it('deletes what only the dropped manifests referenced, past the grace period, with a HEAD each', async () => {
-    // b: only r1, written 48 h ago; c: only r2, but rewritten 10 minutes ago; e: only r1, gone already.
-    holding([R1, R2], { a: 48, b: 48, c: 1 / 6, d: 0 });
+  it('lists the objects when a release is dropped, and deletes the unreferenced ones past the grace period', async () => {
+    // b: only r1, written 48 h ago; c: only r2, but rewritten 10 minutes ago; f: no manifest ever
+    // referenced it (a cancelled run's upload); a and d: the new release's.
+    holding([R1, R2], { a: 48, b: 48, c: 1 / 6, d: 0, f: 48 });
     const plan = await planPrune(options({ releasesBefore: [listed(R1), listed(R2)], knownManifests: [R2] }));
     expect(plan.releases.map((r) => r.release)).toEqual(['r1', 'r2']);
-    expect(plan.objects.map((o) => o.key)).toEqual([objectKey('b')]);
-    expect(calls(HeadObjectCommand)).toBe(3);
+    expect(plan.objects.map((o) => o.key).sort()).toEqual([objectKey('b'), objectKey('f')]);
     expect(calls(GetObjectCommand)).toBe(1);
-    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual([
-      layout.releasesPrefix,
-    ]);
+    expect(
+      s3
+        .commandCalls(ListObjectsV2Command)
+        .map((c) => c.args[0].input.Prefix)
+        .sort(),
+    ).toEqual([layout.objectsPrefix, layout.releasesPrefix]);
   });
 
-  it('lists the objects instead when the candidates are more than a HEAD each is worth', async () => {
-    const big = {
-      ...R1,
-      files: Array.from({ length: 1001 }, (_, i) => ({
-        path: `f${i}`,
-        sha256: i.toString(16).padStart(64, '0'),
-        size: 1,
-        mode: '0644',
-      })),
-    };
-    holding([big, R2], { a: 48 });
-    const plan = await planPrune(
-      options({ releasesBefore: [listed(big), listed(R2)], knownManifests: [R2] }),
-    );
-    expect(calls(HeadObjectCommand)).toBe(0);
-    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual([
-      layout.releasesPrefix,
-      layout.objectsPrefix,
-    ]);
-    // Only listed objects that a dropped manifest referenced are candidates: `a` is kept.
-    expect(plan.objects).toEqual([]);
-  });
-
-  it('leaves the objects of a dropped manifest it cannot read, and prunes the rest', async () => {
-    holding(['r0', R1, R2], { b: 48, e: 48 });
+  it('drops a manifest it cannot read like any other, and prunes the objects only it referenced', async () => {
+    holding(['r0', R1, R2], { a: 48, b: 48, e: 48 });
     const plan = await planPrune(
       options({ releasesBefore: [listed(R1), listed(R2)], knownManifests: [R2], currentKey: undefined }),
     );
@@ -145,7 +118,7 @@ describe('planPrune', () => {
     expect(plan.objectsSkippedBecause).toContain('r3.json could not be read');
   });
 
-  it('sweeps every listed object no kept manifest references, even with nothing to drop', async () => {
+  it('sweeps objects listed before planning, even with nothing to drop, without listing them again', async () => {
     holding([R2], {});
     const sweep: ListedObject[] = ['a', 'c', 'd', 's', 't'].map((c, i) => ({
       key: objectKey(c),
@@ -153,11 +126,13 @@ describe('planPrune', () => {
       lastModified: new Date(NOW - (i === 4 ? 0 : 48 * HOUR)),
     }));
     const plan = await planPrune(
-      options({ keep: 10, releasesBefore: [listed(R2)], knownManifests: [R2], sweep }),
+      options({ keep: 10, releasesBefore: [listed(R2)], knownManifests: [R2], objects: sweep }),
     );
     expect(plan.releases).toEqual([]);
     // s: never referenced and old; t: never referenced but within the grace period.
     expect(plan.objects.map((o) => o.key)).toEqual([objectKey('s')]);
-    expect(calls(HeadObjectCommand)).toBe(0);
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual([
+      layout.releasesPrefix,
+    ]);
   });
 });

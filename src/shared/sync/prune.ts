@@ -29,40 +29,38 @@ export interface PruneOptions {
   /** The manifests listed before planning: when retention would drop none of them, nothing is read. */
   releasesBefore: readonly ListedRelease[];
   /**
-   * Every object, listed before planning, to sweep: then any object no kept manifest references
-   * is an orphan, including ones a cancelled run uploaded and never referenced. Reusing the
-   * listing is as safe as listing again: objects uploaded since are simply not considered (so
-   * kept), and the ones that matter, old and unreferenced, show the same either way. Without it,
-   * only objects the dropped manifests referenced are candidates.
+   * Every object, when they were listed before planning: then they are swept even when no
+   * release is dropped. Reusing that listing is as safe as listing again: objects uploaded since
+   * are simply not considered (so kept), and the ones that matter, old and unreferenced, show the
+   * same either way. Without it, objects are listed only when a release is dropped.
    */
-  sweep?: readonly ListedObject[];
+  objects?: readonly ListedObject[];
   /** Manifests already read (the current one), so they are not fetched again. */
   knownManifests: readonly Manifest[];
 }
 
 type ManifestSummary = { created?: Date; sha256s: readonly string[] } | undefined;
 
-/** Above this many candidates, one listing (1,000 keys per request) is cheaper than a HEAD each. */
-const HEAD_LIMIT = 1000;
-
 /**
  * Works out what to prune. Manifests are listed fresh, after this run's pointer write, so that a
  * manifest a concurrent run wrote meanwhile protects its objects; the grace period protects
  * objects uploaded but not yet referenced. Every manifest is read: retention orders them by the
  * creation time they record, and kept ones say which objects are referenced. When the listing
- * read before planning shows nothing to drop (and no sweep is asked for), nothing more is read.
+ * read before planning shows nothing to drop (and no objects were listed), nothing more is read.
  */
 export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
   const { store, layout, publishing, logger } = options;
   const known = new Map<string, ManifestSummary>(
     options.knownManifests.map((manifest) => [layout.manifestKey(manifest.release), summarise(manifest)]),
   );
-  if (!options.sweep && !dropsAny(options, options.releasesBefore, known)) {
+  if (!options.objects && !dropsAny(options, options.releasesBefore, known)) {
     logger.debug(
       `${options.releasesBefore.length} releases, keeping ${options.keep} and the current one: nothing to prune`,
     );
     return { releases: [], objects: [] };
   }
+  const objects = options.objects ? Promise.resolve(options.objects) : listObjects(store, layout);
+  objects.catch(() => undefined); // awaited below; settled here should a manifest read fail first
   const listed = await listReleases(store, layout);
   const contents = new Map(known);
   await mapConcurrent(
@@ -87,10 +85,14 @@ export async function planPrune(options: PruneOptions): Promise<PrunePlan> {
     logger.warning(`Not deleting objects: ${reason}`);
     return { releases: drop, objects: [], objectsSkippedBecause: reason };
   }
-  const objects = options.sweep ?? (await droppedObjects(options, drop, contents, referenced));
   return {
     releases: drop,
-    objects: selectOrphans({ objects, referenced, now: options.now(), graceMs: options.graceMs }),
+    objects: selectOrphans({
+      objects: await objects,
+      referenced,
+      now: options.now(),
+      graceMs: options.graceMs,
+    }),
   };
 }
 
@@ -110,34 +112,6 @@ function dropsAny(
     });
   if (releases.length <= options.keep) return false;
   return selectReleases({ releases, keep: options.keep, currentKey: options.currentKey }).drop.length > 0;
-}
-
-/**
- * The objects only dropped manifests referenced, with their age (a HEAD each, or one listing when
- * there are many). A dropped manifest that cannot be read leaves its objects for a sweep.
- */
-async function droppedObjects(
-  options: PruneOptions,
-  drop: readonly ListedRelease[],
-  contents: ReadonlyMap<string, ManifestSummary>,
-  referenced: ReadonlySet<string>,
-): Promise<ListedObject[]> {
-  const { store, layout, logger } = options;
-  const candidates = new Set<string>();
-  for (const release of drop) {
-    const summary = contents.get(release.key);
-    if (!summary)
-      logger.debug(`${store.uri(release.key)} could not be read; its objects are left for a sweep`);
-    summary?.sha256s.forEach((sha) => referenced.has(sha) || candidates.add(sha));
-  }
-  if (candidates.size > HEAD_LIMIT)
-    return (await listObjects(store, layout)).filter((object) => candidates.has(object.sha256));
-  const aged = await mapConcurrent([...candidates], 16, async (sha256) => {
-    const key = layout.objectKey(sha256);
-    const lastModified = await store.lastModified(key);
-    return lastModified ? [{ key, sha256, lastModified }] : [];
-  });
-  return aged.flat();
 }
 
 async function readManifest(store: S3Store, key: string): Promise<ManifestSummary> {

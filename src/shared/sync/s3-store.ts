@@ -1,7 +1,6 @@
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -64,19 +63,6 @@ export class S3Store {
       return { text: (await object.Body?.transformToString('utf8')) ?? '', etag: object.ETag ?? '' };
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey') return undefined;
-      return withContext(`read ${this.uri(key)}`, () => Promise.reject(error));
-    }
-  }
-
-  /** When the object was last written, or undefined when there is no such key. */
-  async lastModified(key: string): Promise<Date | undefined> {
-    try {
-      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return head.LastModified ?? new Date(0);
-    } catch (error) {
-      // HEAD responses have no body, so a missing key comes back as NotFound (or a bare 404).
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if ((error as Error).name === 'NotFound' || status === 404) return undefined;
       return withContext(`read ${this.uri(key)}`, () => Promise.reject(error));
     }
   }

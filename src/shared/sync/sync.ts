@@ -115,7 +115,7 @@ export async function syncTree(options: SyncOptions): Promise<SyncResult> {
       logger,
       releasesBefore: remote.releases,
       // Objects listed only for a dry run's plan are not swept: the dry run shows what a run prunes.
-      sweep: options.verifyObjects || !remote.current ? remote.objects : undefined,
+      objects: options.verifyObjects || !remote.current ? remote.objects : undefined,
       knownManifests: [
         ...(remote.current ? [remote.current.manifest] : []),
         ...(published?.pointerMoved ? [plan.manifest] : []),
