@@ -170,7 +170,7 @@ function resolveLink(absolute: string, relPath: string, root: string): string {
 }
 
 /** SHA-256 of files, read through one reusable buffer. */
-export class FileHasher {
+class FileHasher {
   private readonly buffer = Buffer.allocUnsafe(1024 * 1024);
 
   /** The file's SHA-256, hex. */
